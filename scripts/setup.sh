@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine for agender: system packages (OpenCV, clang for the
+# OpenCV bindings), the Rust toolchain if missing, and the models and sample clips.
+#
+# Models come from the network, or from a local mirror when one is given or found:
+#   AGENDER_MIRROR=/path/to/mirror bash scripts/setup.sh
+# By default the mirror at ${AGENDER_SHARED:-../shared}/mirror is used when it exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libopencv-dev clang libclang-dev pkg-config)
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  else
+    echo "setup: installing the Rust toolchain with rustup"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+fi
+
+shared="${AGENDER_SHARED:-../shared}"
+mirror="${AGENDER_MIRROR:-}"
+if [ -z "$mirror" ] && [ -d "$shared/mirror" ]; then
+  mirror="$shared/mirror"
+fi
+if [ -n "$mirror" ]; then
+  echo "setup: fetching models from the local mirror $mirror"
+  cargo xtask fetch-models --mirror "$mirror"
+else
+  echo "setup: downloading models"
+  cargo xtask fetch-models
+fi

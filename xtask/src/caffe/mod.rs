@@ -1,0 +1,1 @@
+//! Caffe -> ONNX converter (owned by the caffe helper)

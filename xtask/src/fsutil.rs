@@ -1,0 +1,44 @@
+//! File helpers shared by the fetcher and the converters.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, synced and then renamed,
+/// so readers see either the old file or the complete new one, never a partial write.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut temp = temp_file_beside(path)?;
+    temp.write_all(bytes)
+        .with_context(|| format!("writing {}", temp.path().display()))?;
+    persist(temp, path)
+}
+
+/// A temporary file in `path`'s folder (created if needed), deleted on drop unless persisted.
+pub fn temp_file_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
+    let file_name = path
+        .file_name()
+        .with_context(|| format!("{} has no file name", path.display()))?
+        .to_string_lossy();
+    tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".part")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))
+}
+
+/// Syncs `temp` to disk and renames it to `path` (atomic on the same file system).
+pub fn persist(temp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("syncing {}", temp.path().display()))?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("renaming the temporary file to {}", path.display()))?;
+    Ok(())
+}

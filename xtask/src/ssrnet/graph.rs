@@ -1,0 +1,401 @@
+//! Builds the SSR-Net ONNX graph from checked weights. Works in NCHW internally (ONNX Conv and
+//! pools), transposing back to NHWC before every flatten so the Keras dense weights apply as-is.
+
+use anyhow::Result;
+
+use super::architecture::{
+    INPUT_CHANNELS, INPUT_SIZE, STAGE_BINS, STAGES, SsrNetTarget, StageLayerNames,
+    stage_layer_names,
+};
+use super::weights::CheckedWeights;
+use crate::onnx::{Attribute, Dim, ModelBuilder, Value};
+
+/// Default-domain opset of the graph (ReduceSum takes `axes` as an input from 13 on).
+pub const OPSET: i64 = 13;
+/// Keras BatchNormalization epsilon used by SSR-Net (models.md).
+const BATCH_NORM_EPSILON: f32 = 1e-3;
+/// Pool size of the stream pools (2x2, stride 2, valid).
+const STREAM_POOL: i64 = 2;
+/// Stage 2 pool after its 1x1 convs (4x4, stride 4).
+const STAGE2_POOL: i64 = 4;
+/// Stage 3 pool after its 1x1 convs (8x8, stride 8).
+const STAGE3_POOL: i64 = 8;
+/// lambda_local of the soft stagewise regression (the first `1.0` in the file name).
+const LAMBDA_LOCAL: f32 = 1.0;
+/// lambda_d of the soft stagewise regression (the second `1.0` in the file name).
+const LAMBDA_D: f32 = 1.0;
+/// NHWC -> NCHW permutation.
+const TO_NCHW: [i64; 4] = [0, 3, 1, 2];
+/// NCHW -> NHWC permutation (before each Keras `Flatten`).
+const TO_NHWC: [i64; 4] = [0, 2, 3, 1];
+/// Graph input name.
+pub const INPUT_NAME: &str = "input";
+/// Graph output name.
+pub const OUTPUT_NAME: &str = "output";
+
+/// Activation after a layer.
+#[derive(Clone, Copy)]
+enum Activation {
+    Relu,
+    Tanh,
+}
+
+impl Activation {
+    fn op(self) -> &'static str {
+        match self {
+            Activation::Relu => "Relu",
+            Activation::Tanh => "Tanh",
+        }
+    }
+}
+
+/// Pooling kind.
+#[derive(Clone, Copy)]
+enum Pool {
+    Average,
+    Max,
+}
+
+impl Pool {
+    fn op(self) -> &'static str {
+        match self {
+            Pool::Average => "AveragePool",
+            Pool::Max => "MaxPool",
+        }
+    }
+}
+
+/// Builds the whole model. `metadata` entries are recorded in `metadata_props`.
+pub fn build(
+    target: SsrNetTarget,
+    weights: &CheckedWeights,
+    metadata: &[(&str, &str)],
+) -> Result<ModelBuilder> {
+    let mut g = Graph {
+        model: ModelBuilder::new(&format!("ssrnet_{}", target.as_str()), OPSET),
+        weights,
+    };
+    for (key, value) in metadata {
+        g.model.metadata(key, value);
+    }
+    let input = g.model.input_f32(
+        INPUT_NAME,
+        &[
+            Dim::batch(),
+            Dim::Fixed(INPUT_SIZE),
+            Dim::Fixed(INPUT_SIZE),
+            Dim::Fixed(INPUT_CHANNELS),
+        ],
+    )?;
+    let nchw = g.node("Transpose", "input_nchw", &[&input], vec![perm(TO_NCHW)])?;
+
+    // Stream x: ReLU + average pools; stream s: tanh + max pools.
+    let x1 = g.conv_bn_pool(&nchw, 1, Activation::Relu, Pool::Average)?;
+    let x2 = g.conv_bn_pool(&x1, 2, Activation::Relu, Pool::Average)?;
+    let x3 = g.conv_bn_pool(&x2, 3, Activation::Relu, Pool::Average)?;
+    let x4 = g.conv_bn_act(&x3, 4, Activation::Relu)?;
+    let s1 = g.conv_bn_pool(&nchw, 5, Activation::Tanh, Pool::Max)?;
+    let s2 = g.conv_bn_pool(&s1, 6, Activation::Tanh, Pool::Max)?;
+    let s3 = g.conv_bn_pool(&s2, 7, Activation::Tanh, Pool::Max)?;
+    let s4 = g.conv_bn_act(&s3, 8, Activation::Tanh)?;
+
+    let stage_inputs = [
+        (&s4, &x4, None),
+        (&s2, &x2, Some(STAGE2_POOL)),
+        (&s1, &x1, Some(STAGE3_POOL)),
+    ];
+    let mut outputs = Vec::with_capacity(STAGES);
+    for (index, (s, x, pool)) in stage_inputs.into_iter().enumerate() {
+        let names = stage_layer_names(target, index + 1);
+        outputs.push(g.stage(&names, s, x, pool)?);
+    }
+    let result = g.merge(&outputs, target.output_scale())?;
+    g.model
+        .output_f32(&result, OUTPUT_NAME, &[Dim::batch(), Dim::Fixed(1)])?;
+    Ok(g.model)
+}
+
+/// The per-stage tensors the final merge needs, each `[N, bins]` or `[N, 1]`.
+struct StageOutputs {
+    pred: Value,
+    local: Value,
+    delta: Value,
+}
+
+struct Graph<'w> {
+    model: ModelBuilder,
+    weights: &'w CheckedWeights,
+}
+
+impl Graph<'_> {
+    fn node(
+        &mut self,
+        op: &str,
+        name: &str,
+        inputs: &[&Value],
+        attrs: Vec<Attribute>,
+    ) -> Result<Value> {
+        self.model.node(op, name, inputs, attrs)
+    }
+
+    /// Adds a weight as an initializer called `<layer>/<weight>`.
+    fn weight(&mut self, layer: &str, weight: &str) -> Result<Value> {
+        let tensor = self.weights.get(layer, weight)?;
+        self.model
+            .initializer_f32(&format!("{layer}/{weight}"), &tensor.shape, &tensor.data)
+    }
+
+    /// Conv (Keras HWIO kernel transposed to OIHW), 'valid', stride 1.
+    fn conv(&mut self, input: &Value, layer: &str) -> Result<Value> {
+        let kernel = self.weights.get(layer, "kernel")?;
+        let (oihw, shape) = hwio_to_oihw(&kernel.data, &kernel.shape)?;
+        let w = self
+            .model
+            .initializer_f32(&format!("{layer}/kernel"), &shape, &oihw)?;
+        let b = self.weight(layer, "bias")?;
+        let side = i64::try_from(shape.get(2).copied().unwrap_or(1))?;
+        self.node(
+            "Conv",
+            layer,
+            &[input, &w, &b],
+            vec![
+                Attribute::ints("kernel_shape", &[side, side]),
+                Attribute::ints("strides", &[1, 1]),
+                Attribute::ints("pads", &[0, 0, 0, 0]),
+                Attribute::ints("dilations", &[1, 1]),
+                Attribute::int("group", 1),
+            ],
+        )
+    }
+
+    /// conv2d_i -> batch_normalization_i -> activation.
+    fn conv_bn_act(&mut self, input: &Value, index: usize, act: Activation) -> Result<Value> {
+        let conv = self.conv(input, &format!("conv2d_{index}"))?;
+        let bn = format!("batch_normalization_{index}");
+        let gamma = self.weight(&bn, "gamma")?;
+        let beta = self.weight(&bn, "beta")?;
+        let mean = self.weight(&bn, "moving_mean")?;
+        let var = self.weight(&bn, "moving_variance")?;
+        let normed = self.node(
+            "BatchNormalization",
+            &bn,
+            &[&conv, &gamma, &beta, &mean, &var],
+            vec![Attribute::float("epsilon", BATCH_NORM_EPSILON)],
+        )?;
+        self.node(
+            act.op(),
+            &format!("{bn}_{}", act.op().to_lowercase()),
+            &[&normed],
+            vec![],
+        )
+    }
+
+    /// conv_bn_act followed by a 2x2/2 pool.
+    fn conv_bn_pool(
+        &mut self,
+        input: &Value,
+        index: usize,
+        act: Activation,
+        pool: Pool,
+    ) -> Result<Value> {
+        let activated = self.conv_bn_act(input, index, act)?;
+        self.pool(&activated, &format!("pool_{index}"), pool, STREAM_POOL)
+    }
+
+    fn pool(&mut self, input: &Value, name: &str, pool: Pool, size: i64) -> Result<Value> {
+        self.node(
+            pool.op(),
+            name,
+            &[input],
+            vec![
+                Attribute::ints("kernel_shape", &[size, size]),
+                Attribute::ints("strides", &[size, size]),
+                Attribute::ints("pads", &[0, 0, 0, 0]),
+            ],
+        )
+    }
+
+    /// Keras `Flatten` of an NCHW tensor: back to NHWC, then flatten to `[N, H*W*C]`.
+    fn flatten(&mut self, input: &Value, name: &str) -> Result<Value> {
+        let nhwc = self.node(
+            "Transpose",
+            &format!("{name}_nhwc"),
+            &[input],
+            vec![perm(TO_NHWC)],
+        )?;
+        self.node("Flatten", name, &[&nhwc], vec![Attribute::int("axis", 1)])
+    }
+
+    /// Keras `Dense`: `x @ kernel + bias` (kernel stored `[in, out]`), then the activation.
+    fn dense(&mut self, input: &Value, layer: &str, act: Activation) -> Result<Value> {
+        let kernel = self.weight(layer, "kernel")?;
+        let bias = self.weight(layer, "bias")?;
+        let linear = self.node("Gemm", layer, &[input, &kernel, &bias], vec![])?;
+        self.node(
+            act.op(),
+            &format!("{layer}_{}", act.op().to_lowercase()),
+            &[&linear],
+            vec![],
+        )
+    }
+
+    /// One stage: 1x1 convs (+ optional pool), flatten, mixes, delta, features, heads.
+    fn stage(
+        &mut self,
+        names: &StageLayerNames,
+        s: &Value,
+        x: &Value,
+        pool: Option<i64>,
+    ) -> Result<StageOutputs> {
+        let side = |this: &mut Self, input: &Value, conv: &str, kind: Pool| -> Result<Value> {
+            let c = this.conv(input, conv)?;
+            let activated = this.node("Relu", &format!("{conv}_relu"), &[&c], vec![])?;
+            let pooled = match pool {
+                Some(size) => this.pool(&activated, &format!("{conv}_pool"), kind, size)?,
+                None => activated,
+            };
+            this.flatten(&pooled, &format!("{conv}_flat"))
+        };
+        let fs = side(self, s, &names.s_conv, Pool::Max)?;
+        let fx = side(self, x, &names.x_conv, Pool::Average)?;
+        let mix_s = self.dense(&fs, &names.s_mix, Activation::Relu)?;
+        let mix_x = self.dense(&fx, &names.x_mix, Activation::Relu)?;
+        let product = self.node(
+            "Mul",
+            &format!("{}_input", names.delta),
+            &[&fs, &fx],
+            vec![],
+        )?;
+        let delta = self.dense(&product, &names.delta, Activation::Tanh)?;
+        let mixed = self.node(
+            "Mul",
+            &format!("{}_input", names.feature),
+            &[&mix_s, &mix_x],
+            vec![],
+        )?;
+        let feature = self.dense(&mixed, &names.feature, Activation::Relu)?;
+        let pred = self.dense(&feature, &names.pred, Activation::Relu)?;
+        let local = self.dense(&feature, &names.local, Activation::Tanh)?;
+        Ok(StageOutputs { pred, local, delta })
+    }
+
+    /// The soft stagewise regression (models.md): out = V * sum_k [sum_i (i + lambda_local *
+    /// l_k[i]) * p_k[i]] / prod_{j<=k} (bins * (1 + lambda_d * delta_j)).
+    fn merge(&mut self, stages: &[StageOutputs], scale: f32) -> Result<Value> {
+        let bin_index: Vec<f32> = (0..STAGE_BINS).map(|i| i as f32).collect();
+        let index = self
+            .model
+            .initializer_f32("ssr/bin_index", &[STAGE_BINS], &bin_index)?;
+        let lambda_local = self
+            .model
+            .initializer_f32("ssr/lambda_local", &[1], &[LAMBDA_LOCAL])?;
+        let lambda_d = self
+            .model
+            .initializer_f32("ssr/lambda_d", &[1], &[LAMBDA_D])?;
+        let one = self.model.initializer_f32("ssr/one", &[1], &[1.0])?;
+        let bins = self
+            .model
+            .initializer_f32("ssr/bins", &[1], &[STAGE_BINS as f32])?;
+        let axes = self.model.initializer_i64("ssr/sum_axes", &[1], &[1])?;
+        let v = self.model.initializer_f32("ssr/scale", &[1], &[scale])?;
+
+        let mut total: Option<Value> = None;
+        let mut denominators: Vec<Value> = Vec::new();
+        for (index_k, stage) in stages.iter().enumerate() {
+            let k = index_k + 1;
+            let shift = self.node(
+                "Mul",
+                &format!("ssr/s{k}_local_scaled"),
+                &[&lambda_local, &stage.local],
+                vec![],
+            )?;
+            let position = self.node(
+                "Add",
+                &format!("ssr/s{k}_position"),
+                &[&index, &shift],
+                vec![],
+            )?;
+            let weighted = self.node(
+                "Mul",
+                &format!("ssr/s{k}_weighted"),
+                &[&position, &stage.pred],
+                vec![],
+            )?;
+            let sum = self.node(
+                "ReduceSum",
+                &format!("ssr/s{k}_sum"),
+                &[&weighted, &axes],
+                vec![Attribute::int("keepdims", 1)],
+            )?;
+            let scaled_delta = self.node(
+                "Mul",
+                &format!("ssr/s{k}_delta_scaled"),
+                &[&lambda_d, &stage.delta],
+                vec![],
+            )?;
+            let widened = self.node(
+                "Add",
+                &format!("ssr/s{k}_width_factor"),
+                &[&one, &scaled_delta],
+                vec![],
+            )?;
+            let denominator = self.node(
+                "Mul",
+                &format!("ssr/s{k}_denominator"),
+                &[&bins, &widened],
+                vec![],
+            )?;
+            denominators.push(denominator);
+            // Divide by each earlier stage's denominator in turn, as the Keras Lambda does.
+            let mut term = sum;
+            for (j, d) in denominators.iter().enumerate() {
+                term = self.node(
+                    "Div",
+                    &format!("ssr/s{k}_div{}", j + 1),
+                    &[&term, d],
+                    vec![],
+                )?;
+            }
+            total = Some(match total {
+                None => term,
+                Some(previous) => self.node(
+                    "Add",
+                    &format!("ssr/sum_to_s{k}"),
+                    &[&previous, &term],
+                    vec![],
+                )?,
+            });
+        }
+        let total = total.ok_or_else(|| anyhow::anyhow!("internal: SSR-Net has no stage"))?;
+        self.node("Mul", "ssr/scaled", &[&total, &v], vec![])
+    }
+}
+
+fn perm(p: [i64; 4]) -> Attribute {
+    Attribute::ints("perm", &p)
+}
+
+/// Keras conv kernel `[kh, kw, in, out]` -> ONNX `[out, in, kh, kw]`.
+fn hwio_to_oihw(data: &[f32], shape: &[usize]) -> Result<(Vec<f32>, Vec<usize>)> {
+    let &[kh, kw, cin, cout] = shape else {
+        anyhow::bail!("conv kernel shape {shape:?} is not 4-D");
+    };
+    anyhow::ensure!(
+        data.len() == kh * kw * cin * cout,
+        "conv kernel has {} values, shape {shape:?} needs {}",
+        data.len(),
+        kh * kw * cin * cout
+    );
+    let mut out = vec![0.0f32; data.len()];
+    for (src_index, &value) in data.iter().enumerate() {
+        let o = src_index % cout;
+        let i = (src_index / cout) % cin;
+        let x = (src_index / (cout * cin)) % kw;
+        let y = src_index / (cout * cin * kw);
+        let dst_index = ((o * cin + i) * kh + y) * kw + x;
+        if let Some(slot) = out.get_mut(dst_index) {
+            *slot = value;
+        }
+    }
+    Ok((out, vec![cout, cin, kh, kw]))
+}

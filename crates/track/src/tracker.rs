@@ -1,0 +1,278 @@
+//! The tracker: associates each frame's face boxes with tracks by optimal IoU assignment, keeps
+//! their IDs through short detection gaps, and decides per face whether to estimate it or reuse
+//! its track's (smoothed) estimate.
+
+use std::fmt;
+
+use crate::assignment::{CostMatrix, minimum_cost_assignment};
+use crate::config::TrackerConfig;
+use crate::error::TrackError;
+use crate::geometry::TrackBox;
+use crate::observation::{AGE_GROUP_COUNT, AgeValue, FaceObservation, StableEstimate};
+use crate::reestimation::{EstimateDecision, EstimateReason, ReestimationPolicy};
+use crate::track::Track;
+
+/// A track's stable identifier: 1 for the first track a tracker creates, then 2, 3, ...; never
+/// reused within one tracker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TrackId(u64);
+
+impl TrackId {
+    /// The first ID a tracker hands out.
+    pub const FIRST: TrackId = TrackId(1);
+
+    /// The number behind the ID.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for TrackId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The track one input box was assigned to on this frame, and what to do about its estimate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrackAssignment {
+    /// The track this box belongs to.
+    pub track_id: TrackId,
+    /// Whether the track was created on this frame.
+    pub is_new: bool,
+    /// Estimate this face now, or reuse the track's last estimate.
+    pub decision: EstimateDecision,
+}
+
+/// A read-only view of one live track.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrackSnapshot {
+    /// The track's ID.
+    pub id: TrackId,
+    /// Box of its latest matched detection.
+    pub last_box: TrackBox,
+    /// Where it is expected on the next frame (equal to `last_box` without motion prediction).
+    pub predicted_box: TrackBox,
+    /// Frame index on which it was created.
+    pub first_frame: u64,
+    /// Frame index of its latest matched detection.
+    pub last_seen_frame: u64,
+    /// Number of frames on which it was matched.
+    pub hits: u64,
+    /// Frames since its latest matched detection (0 = matched on the latest frame).
+    pub missed_frames: u64,
+    /// Its latest recorded (smoothed) estimate.
+    pub estimate: Option<StableEstimate>,
+}
+
+/// Multi-face tracker with per-track smoothing and re-estimation policy.
+#[derive(Debug, Clone)]
+pub struct Tracker {
+    config: TrackerConfig,
+    policy: ReestimationPolicy,
+    /// Live tracks, ordered by ID.
+    tracks: Vec<Track>,
+    next_id: u64,
+    frames_seen: u64,
+}
+
+impl Tracker {
+    /// A tracker with no tracks; fails if `config` does not validate.
+    pub fn new(config: TrackerConfig) -> Result<Self, TrackError> {
+        config.validate()?;
+        Ok(Self {
+            policy: config.reestimation_policy(),
+            config,
+            tracks: Vec::new(),
+            next_id: TrackId::FIRST.get(),
+            frames_seen: 0,
+        })
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &TrackerConfig {
+        &self.config
+    }
+
+    /// Index of the latest frame given to [`Tracker::update`] (0-based), `None` before the first.
+    pub fn frame_index(&self) -> Option<u64> {
+        self.frames_seen.checked_sub(1)
+    }
+
+    /// Processes the face boxes detected on the next frame. Returns one assignment per box, in
+    /// the order given; no two boxes of a frame share a track. Tracks without a box for more than
+    /// `max_missed_frames` frames are dropped.
+    pub fn update(&mut self, boxes: &[TrackBox]) -> Vec<TrackAssignment> {
+        let frame = self.frames_seen;
+        self.frames_seen += 1;
+        let track_of_box = self.associate(boxes, frame);
+
+        let mut assignments = Vec::with_capacity(boxes.len());
+        for (bbox, matched) in boxes.iter().zip(track_of_box) {
+            let assignment = match matched.and_then(|index| self.tracks.get_mut(index)) {
+                Some(track) => {
+                    track.observe(*bbox, frame);
+                    TrackAssignment {
+                        track_id: track.id,
+                        is_new: false,
+                        decision: self.policy.decide(
+                            track.last_estimate.as_ref(),
+                            frame,
+                            bbox.area(),
+                        ),
+                    }
+                }
+                None => self.start_track(*bbox, frame),
+            };
+            assignments.push(assignment);
+        }
+
+        let max_missed = u64::from(self.config.max_missed_frames);
+        self.tracks.retain(|track| {
+            let keep = track.missed_frames(frame) <= max_missed;
+            if !keep {
+                tracing::debug!(
+                    track = track.id.get(),
+                    frame,
+                    hits = track.hits,
+                    "track dropped"
+                );
+            }
+            keep
+        });
+        assignments
+    }
+
+    /// For each box, the index of the live track it continues, if any: the assignment that
+    /// maximises the summed IoU over pairs whose IoU reaches `min_iou`.
+    fn associate(&self, boxes: &[TrackBox], frame: u64) -> Vec<Option<usize>> {
+        let mut track_of_box = vec![None; boxes.len()];
+        if self.tracks.is_empty() || boxes.is_empty() {
+            return track_of_box;
+        }
+        let min_iou = self.config.min_iou;
+        let prediction = self.config.motion_prediction;
+        let affinity = |track: usize, bbox: usize| -> f32 {
+            match (self.tracks.get(track), boxes.get(bbox)) {
+                (Some(track), Some(bbox)) => {
+                    let iou = track.affinity(bbox, frame, prediction);
+                    if iou >= min_iou { iou } else { 0.0 }
+                }
+                _ => 0.0,
+            }
+        };
+        let costs = CostMatrix::from_fn(self.tracks.len(), boxes.len(), |track, bbox| {
+            1.0 - f64::from(affinity(track, bbox))
+        });
+        for (track, bbox) in minimum_cost_assignment(&costs).into_iter().enumerate() {
+            if let Some(bbox) = bbox
+                && affinity(track, bbox) > 0.0
+                && let Some(slot) = track_of_box.get_mut(bbox)
+            {
+                *slot = Some(track);
+            }
+        }
+        track_of_box
+    }
+
+    fn start_track(&mut self, bbox: TrackBox, frame: u64) -> TrackAssignment {
+        let id = TrackId(self.next_id);
+        self.next_id += 1;
+        tracing::debug!(track = id.get(), frame, "new track");
+        self.tracks.push(Track::new(id, bbox, frame, &self.config));
+        TrackAssignment {
+            track_id: id,
+            is_new: true,
+            decision: EstimateDecision::Estimate(EstimateReason::NewTrack),
+        }
+    }
+
+    /// Records the estimator's output for a live track's face on the latest frame and returns
+    /// the estimate to display (smoothed as configured; with `none` modes the input verbatim).
+    pub fn record_estimate(
+        &mut self,
+        id: TrackId,
+        observation: &FaceObservation,
+    ) -> Result<StableEstimate, TrackError> {
+        validate_observation(id, observation)?;
+        let frame = self.frame_index().unwrap_or(0);
+        let track = self
+            .tracks
+            .iter_mut()
+            .find(|track| track.id == id)
+            .ok_or(TrackError::UnknownTrack { id })?;
+        Ok(track.record(observation, frame))
+    }
+
+    /// The latest recorded estimate of a live track.
+    pub fn last_estimate(&self, id: TrackId) -> Option<StableEstimate> {
+        self.find(id)?.last_estimate.map(|last| last.estimate)
+    }
+
+    /// All live tracks (including those in a detection gap), ordered by ID.
+    pub fn tracks(&self) -> Vec<TrackSnapshot> {
+        self.tracks
+            .iter()
+            .map(|track| self.snapshot(track))
+            .collect()
+    }
+
+    /// One live track, if it exists.
+    pub fn track(&self, id: TrackId) -> Option<TrackSnapshot> {
+        self.find(id).map(|track| self.snapshot(track))
+    }
+
+    fn find(&self, id: TrackId) -> Option<&Track> {
+        self.tracks.iter().find(|track| track.id == id)
+    }
+
+    fn snapshot(&self, track: &Track) -> TrackSnapshot {
+        let latest = self.frame_index().unwrap_or(0);
+        TrackSnapshot {
+            id: track.id,
+            last_box: track.last_box,
+            predicted_box: if self.config.motion_prediction {
+                track.predicted_box(latest + 1)
+            } else {
+                track.last_box
+            },
+            first_frame: track.first_frame,
+            last_seen_frame: track.last_seen_frame,
+            hits: track.hits,
+            missed_frames: track.missed_frames(latest),
+            estimate: track.last_estimate.map(|last| last.estimate),
+        }
+    }
+}
+
+/// Rejects values no estimator produces, so that one broken frame cannot poison a history.
+fn validate_observation(id: TrackId, observation: &FaceObservation) -> Result<(), TrackError> {
+    let invalid =
+        |field: &'static str, value: String| TrackError::InvalidObservation { id, field, value };
+    if !observation.gender_score.is_finite() {
+        return Err(invalid(
+            "gender_score",
+            format!("{:?}", observation.gender_score),
+        ));
+    }
+    if let Some(probabilities) = observation.gender_probabilities
+        && !probabilities.iter().all(|p| p.is_finite())
+    {
+        return Err(invalid(
+            "gender_probabilities",
+            format!("{probabilities:?}"),
+        ));
+    }
+    match observation.age {
+        AgeValue::Years(years) if !years.is_finite() => {
+            Err(invalid("age.years", format!("{years:?}")))
+        }
+        AgeValue::Group { index, .. } if index >= AGE_GROUP_COUNT => {
+            Err(invalid("age.index", format!("{index:?}")))
+        }
+        AgeValue::Group { probabilities, .. } if !probabilities.iter().all(|p| p.is_finite()) => {
+            Err(invalid("age.probabilities", format!("{probabilities:?}")))
+        }
+        _ => Ok(()),
+    }
+}

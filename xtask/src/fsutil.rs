@@ -32,8 +32,20 @@ pub fn temp_file_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
         .with_context(|| format!("creating a temporary file in {}", dir.display()))
 }
 
-/// Syncs `temp` to disk and renames it to `path` (atomic on the same file system).
+/// Permissions of fetched and converted files: readable by everyone (temporary files are 0600).
+#[cfg(unix)]
+const PUBLISHED_FILE_MODE: u32 = 0o644;
+
+/// Syncs `temp` to disk, makes it world-readable and renames it to `path` (atomic on the same
+/// file system).
 pub fn persist(temp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(PUBLISHED_FILE_MODE))
+            .with_context(|| format!("setting permissions of {}", temp.path().display()))?;
+    }
     temp.as_file()
         .sync_all()
         .with_context(|| format!("syncing {}", temp.path().display()))?;

@@ -55,7 +55,7 @@ pub fn load_checked(path: &Path, expected: &[LayerSpec]) -> Result<CheckedWeight
     let present = reader.layer_names()?;
     for spec in expected {
         ensure!(
-            present.iter().any(|name| name == &spec.name),
+            present.iter().any(|name| name == &spec.name) && reader.has_group(&spec.name),
             "{}: layer {} is missing (the SSR-Net 3_3_3_64 architecture needs it; layers in the \
              file: {})",
             path.display(),
@@ -106,6 +106,10 @@ impl Reader {
                 self.path.display()
             )
         })
+    }
+
+    fn has_group(&self, layer: &str) -> bool {
+        self.file.group(layer).is_ok()
     }
 
     /// The layer's weight names without the `<layer>/` prefix and `:0` suffix.
@@ -201,10 +205,22 @@ impl Reader {
 /// The strings of a string or string-array attribute (Keras writes numpy `S` arrays).
 fn strings_of(value: &AttrValue) -> Result<Vec<String>> {
     let strings = match value {
-        AttrValue::StringArray(values) => values.clone(),
-        AttrValue::StringArraySized { values, .. } => values.clone(),
-        AttrValue::String(value) | AttrValue::AsciiString(value) => vec![value.clone()],
-        AttrValue::StringSized { value, .. } => vec![value.clone()],
+        AttrValue::StringArray(values)
+        | AttrValue::AsciiStringArray(values)
+        | AttrValue::VarLenStringArray(values)
+        | AttrValue::VarLenAsciiStringArray(values)
+        | AttrValue::VarLenAsciiCharArray(values)
+        | AttrValue::StringArraySized { values, .. }
+        | AttrValue::AsciiStringArraySized { values, .. } => values.clone(),
+        AttrValue::String(value)
+        | AttrValue::AsciiString(value)
+        | AttrValue::VarLenString(value)
+        | AttrValue::VarLenAsciiString(value)
+        | AttrValue::StringSized { value, .. }
+        | AttrValue::AsciiStringSized { value, .. } => vec![value.clone()],
+        // h5py stores an empty list (a layer without weights) as an empty float64 array.
+        AttrValue::F64Array(values) if values.is_empty() => Vec::new(),
+        AttrValue::F32Array(values) if values.is_empty() => Vec::new(),
         other => bail!("unexpected attribute value {other:?}"),
     };
     Ok(strings

@@ -1,0 +1,97 @@
+//! Helpers shared by the xtask integration tests: where `../shared` is, and running converted
+//! models with tract.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use tract_onnx::prelude::*;
+
+/// Environment variable naming the shared data folder.
+const SHARED_ENV: &str = "AGENDER_SHARED";
+
+/// `$AGENDER_SHARED`, or `<workspace root>/../shared`.
+pub fn shared_dir() -> PathBuf {
+    match std::env::var_os(SHARED_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => workspace_root().join("..").join("shared"),
+    }
+}
+
+/// The workspace root (parent of the xtask crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(".."))
+}
+
+/// The committed manifest.
+pub fn manifest_path() -> PathBuf {
+    workspace_root().join("models").join("manifest.toml")
+}
+
+/// `../shared/mirror`.
+pub fn mirror_dir() -> PathBuf {
+    shared_dir().join("mirror")
+}
+
+/// `../shared/parity`.
+pub fn parity_dir() -> PathBuf {
+    shared_dir().join("parity")
+}
+
+/// The real SSR-Net age weights in the mirror.
+pub fn age_h5() -> PathBuf {
+    mirror_dir().join("ssrnet_age_3_3_3_64_1.0_1.0.h5")
+}
+
+/// The real SSR-Net gender weights in the mirror.
+pub fn gender_h5() -> PathBuf {
+    mirror_dir().join("ssrnet_gender_3_3_3_64_1.0_1.0.h5")
+}
+
+/// Reads a raw little-endian f32 file.
+pub fn read_f32_file(path: &Path) -> Result<Vec<f32>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    anyhow::ensure!(bytes.len() % 4 == 0, "{} is not whole f32s", path.display());
+    Ok(bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect())
+}
+
+/// A converted SSR-Net model, optimised and runnable with tract.
+pub struct Runnable {
+    plan: std::sync::Arc<TypedRunnableModel>,
+}
+
+impl Runnable {
+    /// Loads an ONNX file with tract-onnx, keeping the symbolic batch dimension.
+    pub fn load(path: &Path) -> Result<Self> {
+        let plan = tract_onnx::onnx()
+            .model_for_path(path)
+            .with_context(|| format!("tract parsing {}", path.display()))?
+            .into_optimized()?
+            .into_runnable()?;
+        Ok(Runnable { plan })
+    }
+
+    /// Runs `n` NHWC 64x64x3 images, returning the `[n, 1]` output flattened.
+    pub fn run(&self, blob: &[f32], n: usize) -> Result<Vec<f32>> {
+        let input = Tensor::from_shape(&[n, 64, 64, 3], blob)?;
+        let outputs = self.plan.run(tvec!(input.into_tvalue()))?;
+        let output = outputs.first().context("no output")?;
+        anyhow::ensure!(
+            output.shape() == [n, 1],
+            "output shape {:?}, expected [{n}, 1]",
+            output.shape()
+        );
+        Ok(output
+            .to_plain_array_view::<f32>()?
+            .iter()
+            .copied()
+            .collect())
+    }
+}

@@ -1,1 +1,55 @@
-//! placeholder
+//! Face detection for the agender pipeline: OpenCV's Haar cascade and DNN SSD detectors behind
+//! one [`FaceDetector`] trait, and the original program's box geometry reproduced exactly.
+//!
+//! The frame loop of the original (see `docs/models.md`, section 4) is:
+//! 1. [`processing_size`] of the frame; resize the frame to it (`imgproc::resize`, INTER_LINEAR);
+//! 2. [`FaceDetector::detect`] on the small frame: raw [`FaceBox`]es;
+//! 3. [`pad_and_clamp`] each box by the estimator's padding ratio (the original's `findFaces`);
+//! 4. [`to_original`] and [`crop_rect`] to cut each face from the original frame
+//!    (`collectFaces`).
+//!
+//! ```no_run
+//! use detect::{DetectorConfig, ImageSize, build_detector, default_models_dir};
+//!
+//! # fn main() -> Result<(), detect::DetectError> {
+//! let mut detector = build_detector(&DetectorConfig::default(), &default_models_dir())?;
+//! let frame = opencv::core::Mat::default(); // a BGR frame at the processing size
+//! for detection in detector.detect(&frame)? {
+//!     let padded = detect::pad_and_clamp(&detection.face, 0.1, ImageSize::new(539, 302));
+//!     let in_original = detect::to_original(&padded, ImageSize::new(539, 302), ImageSize::new(400, 224));
+//!     let _crop = detect::crop_rect(&in_original, ImageSize::new(400, 224));
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod config;
+mod detector;
+pub mod dnn;
+mod error;
+mod face_box;
+mod factory;
+mod geometry;
+pub mod haar;
+mod models;
+pub mod yunet;
+
+pub use config::{
+    DEFAULT_DNN_CONFIDENCE, DEFAULT_DNN_CONFIG, DEFAULT_DNN_INPUT_SIDE, DEFAULT_DNN_MEAN,
+    DEFAULT_DNN_MODEL, DEFAULT_DNN_SCALE, DEFAULT_HAAR_CASCADE, DEFAULT_HAAR_MIN_NEIGHBORS,
+    DEFAULT_HAAR_SCALE_FACTOR, DetectorConfig, DetectorKind, DnnConfig, HaarConfig, ObjectSize,
+};
+pub use detector::{Detection, FaceDetector, LANDMARK_COUNT, Point2f};
+pub use dnn::DnnDetector;
+pub use error::{DetectError, FETCH_MODELS_HINT};
+pub use face_box::{CropRect, FaceBox, ImageSize};
+pub use factory::build_detector;
+pub use geometry::{
+    ORIGINAL_PROCESSING_AREA, crop_rect, pad_and_clamp, processing_size, to_original,
+};
+pub use haar::HaarDetector;
+pub use models::{MODELS_DIR_ENV, default_models_dir};
+pub use yunet::{
+    DEFAULT_YUNET_MODEL, DEFAULT_YUNET_NMS_THRESHOLD, DEFAULT_YUNET_SCORE_THRESHOLD,
+    DEFAULT_YUNET_TOP_K, YunetConfig, YunetDetector, YunetFace,
+};

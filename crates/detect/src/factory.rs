@@ -1,0 +1,26 @@
+//! [`build_detector`]: the one place that turns a [`DetectorConfig`] into a detector.
+
+use std::path::Path;
+
+use crate::config::{DetectorConfig, DetectorKind};
+use crate::detector::FaceDetector;
+use crate::dnn::DnnDetector;
+use crate::error::DetectError;
+use crate::haar::HaarDetector;
+use crate::yunet::YunetDetector;
+
+/// Validates `config` and builds the detector it selects, loading its model files (relative
+/// paths are taken relative to `models_dir`). Build once, reuse for every frame.
+pub fn build_detector(
+    config: &DetectorConfig,
+    models_dir: &Path,
+) -> Result<Box<dyn FaceDetector>, DetectError> {
+    config.validate()?;
+    let detector: Box<dyn FaceDetector> = match config.kind {
+        DetectorKind::Haar => Box::new(HaarDetector::new(&config.haar, models_dir)?),
+        DetectorKind::Dnn => Box::new(DnnDetector::new(&config.dnn, models_dir)?),
+        DetectorKind::Yunet => Box::new(YunetDetector::new(&config.yunet, models_dir)?),
+    };
+    tracing::info!(detector = detector.name(), models_dir = %models_dir.display(), "face detector ready");
+    Ok(detector)
+}

@@ -1,1 +1,51 @@
-//! placeholder
+//! Gender and age estimation for face crops, in pure Rust (nets run by tract).
+//!
+//! Give an [`Estimator`] the faces of one frame as [`BgrImage`]s (8-bit BGR crops of any size,
+//! e.g. OpenCV `Mat` regions viewed zero-copy); get one [`Estimate`] per face: a [`Gender`]
+//! with its score and an [`AgeEstimate`] (years for SSR-Net, one of [`AGE_GROUPS`] for the Caffe
+//! nets). The nets are loaded and optimised once; each call sends all faces through each net as
+//! one batch, with the gender and age nets running in parallel.
+//!
+//! ```no_run
+//! use estimate::{BgrImage, Estimator, EstimatorConfig, default_models_dir};
+//!
+//! # fn main() -> Result<(), estimate::EstimateError> {
+//! // SSR-Net with the models written by `cargo xtask fetch-models`.
+//! let estimator = Estimator::from_config(&EstimatorConfig::default(), &default_models_dir())?;
+//!
+//! let pixels = vec![128u8; 80 * 96 * 3]; // an 80x96 BGR crop, rows tightly packed
+//! let face = BgrImage::packed(80, 96, &pixels)?;
+//! for estimate in estimator.estimate(&[face])? {
+//!     println!("{} (gender score {})", estimate.label(), estimate.gender_score); // "Male,32"
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Preprocessing reproduces the original Python program bit for bit (see [`preprocess`]);
+//! [`SsrNet::run_blob`] runs the nets on a ready-made input blob.
+
+pub mod caffe;
+mod config;
+mod error;
+mod estimate;
+mod estimator;
+mod image;
+mod models;
+mod onnx_net;
+pub mod preprocess;
+mod ssrnet;
+
+pub use caffe::{CaffeNets, RawCaffeOutputs};
+pub use config::{
+    CAFFE_AGE_MODEL, CAFFE_GENDER_MODEL, CAFFE_PADDING_RATIO, EstimatorConfig, EstimatorKind,
+    MAX_PADDING_RATIO, SSRNET_AGE_MODEL, SSRNET_GENDER_MODEL, SSRNET_PADDING_RATIO,
+};
+pub use error::{BoxedSource, EstimateError, FETCH_MODELS_HINT};
+pub use estimate::{
+    AGE_GROUP_COUNT, AGE_GROUPS, AgeEstimate, Estimate, Gender, SSRNET_MALE_THRESHOLD,
+};
+pub use estimator::Estimator;
+pub use image::{BGR_CHANNELS, BgrImage};
+pub use models::{MODELS_DIR_ENV, ModelPaths, default_models_dir};
+pub use ssrnet::{RawSsrOutputs, SsrNet};

@@ -1,0 +1,193 @@
+//! The Levi & Hassner backend: the original Caffe age-group and gender nets, converted to ONNX by
+//! `cargo xtask fetch-models` (our own converter), run by tract.
+//!
+//! Each call preprocesses all faces into one `[N, 3, 227, 227]` blob ([`caffe_blob`]) and runs
+//! the gender and age nets on it in parallel; the softmax outputs become [`Estimate`]s whose age
+//! is one of [`crate::AGE_GROUPS`] (argmax, first on ties, as numpy's `argmax`).
+
+mod preprocess;
+
+use std::path::Path;
+
+pub use preprocess::{
+    CAFFE_FACE_LEN, CAFFE_INPUT_SIZE, CAFFE_MEAN_BGR, caffe_blob, caffe_face_into,
+};
+
+use crate::error::EstimateError;
+use crate::estimate::{AGE_GROUP_COUNT, AgeEstimate, Estimate, Gender};
+use crate::image::{BGR_CHANNELS, BgrImage};
+use crate::models::ModelPaths;
+use crate::onnx_net::OnnxNet;
+
+/// Per-face input shape of both nets: NCHW without the batch axis.
+const CAFFE_ITEM_SHAPE: [usize; 3] = [BGR_CHANNELS, CAFFE_INPUT_SIZE, CAFFE_INPUT_SIZE];
+
+/// Number of classes of the gender net, in output order `['Male', 'Female']` (the original's
+/// `Genders`).
+pub const GENDER_CLASS_COUNT: usize = 2;
+
+/// Index of "Male" in the gender net's output.
+const MALE_INDEX: usize = 0;
+
+/// Softmax outputs of the two Caffe nets for a batch, in input order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawCaffeOutputs {
+    /// Probabilities of every age group (in [`crate::AGE_GROUPS`] order), one row per face.
+    pub ages: Vec<[f32; AGE_GROUP_COUNT]>,
+    /// Probabilities `[Male, Female]`, one row per face.
+    pub genders: Vec<[f32; GENDER_CLASS_COUNT]>,
+}
+
+/// The Levi-Hassner age and gender nets, loaded and optimised once.
+#[derive(Debug)]
+pub struct CaffeNets {
+    age: OnnxNet,
+    gender: OnnxNet,
+    paths: ModelPaths,
+}
+
+impl CaffeNets {
+    /// Loads both converted nets (in parallel).
+    ///
+    /// Fails with [`EstimateError::ModelMissing`] if a file does not exist and
+    /// [`EstimateError::ModelLoad`] if tract cannot use it as a `f32 [N,3,227,227]` net.
+    pub fn load(age_path: &Path, gender_path: &Path) -> Result<Self, EstimateError> {
+        let (age, gender) = rayon::join(
+            || OnnxNet::load(age_path, &CAFFE_ITEM_SHAPE),
+            || OnnxNet::load(gender_path, &CAFFE_ITEM_SHAPE),
+        );
+        Ok(Self {
+            age: age?,
+            gender: gender?,
+            paths: ModelPaths {
+                age: age_path.to_path_buf(),
+                gender: gender_path.to_path_buf(),
+            },
+        })
+    }
+
+    /// The files the nets were loaded from.
+    pub fn model_paths(&self) -> &ModelPaths {
+        &self.paths
+    }
+
+    /// Runs both nets on a ready-made blob of `n` faces (`[n, 3, 227, 227]`, NCHW, BGR, mean
+    /// subtracted, row-major), gender and age in parallel. For parity tests, benchmarks and
+    /// callers that preprocess themselves.
+    pub fn run_blob(&self, blob: &[f32], n: usize) -> Result<RawCaffeOutputs, EstimateError> {
+        self.run_owned_blob(blob.to_vec(), n)
+    }
+
+    /// Preprocesses `faces` as the original program and estimates each one. An empty slice
+    /// returns an empty vector without running the nets.
+    pub fn estimate(&self, faces: &[BgrImage<'_>]) -> Result<Vec<Estimate>, EstimateError> {
+        if faces.is_empty() {
+            return Ok(Vec::new());
+        }
+        let raw = self.run_owned_blob(caffe_blob(faces)?, faces.len())?;
+        Ok(raw
+            .genders
+            .iter()
+            .zip(&raw.ages)
+            .map(|(gender, age)| estimate_from(gender, age))
+            .collect())
+    }
+
+    fn run_owned_blob(&self, blob: Vec<f32>, n: usize) -> Result<RawCaffeOutputs, EstimateError> {
+        if n == 0 && blob.is_empty() {
+            return Ok(RawCaffeOutputs {
+                ages: Vec::new(),
+                genders: Vec::new(),
+            });
+        }
+        let input = self.age.input(blob, n)?;
+        let (ages, genders) = rayon::join(
+            || self.age.run(input.clone(), n, AGE_GROUP_COUNT),
+            || self.gender.run(input.clone(), n, GENDER_CLASS_COUNT),
+        );
+        tracing::trace!(faces = n, "ran Levi-Hassner age and gender nets");
+        Ok(RawCaffeOutputs {
+            ages: rows(&ages?),
+            genders: rows(&genders?),
+        })
+    }
+}
+
+/// Splits a `[n, K]` output (already checked to be that shape) into rows.
+fn rows<const K: usize>(values: &[f32]) -> Vec<[f32; K]> {
+    values
+        .chunks_exact(K)
+        .map(|row| {
+            let mut out = [0f32; K];
+            out.copy_from_slice(row);
+            out
+        })
+        .collect()
+}
+
+/// Index of the largest value, the first one on ties, or of the first NaN: numpy's `argmax`,
+/// which the original program used.
+fn argmax(values: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v.is_nan() {
+            return i;
+        }
+        if values.get(best).is_some_and(|&b| v > b) {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The estimate of one face from the two nets' softmax rows.
+pub fn estimate_from(gender: &[f32; GENDER_CLASS_COUNT], age: &[f32; AGE_GROUP_COUNT]) -> Estimate {
+    Estimate {
+        gender: if argmax(gender) == MALE_INDEX {
+            Gender::Male
+        } else {
+            Gender::Female
+        },
+        gender_score: gender[MALE_INDEX],
+        gender_probabilities: Some(*gender),
+        age: AgeEstimate::Group {
+            index: argmax(age),
+            probabilities: *age,
+        },
+    }
+}
+
+impl crate::estimator::Backend for CaffeNets {
+    fn estimate(&self, faces: &[BgrImage<'_>]) -> Result<Vec<Estimate>, EstimateError> {
+        CaffeNets::estimate(self, faces)
+    }
+
+    fn model_paths(&self) -> &ModelPaths {
+        CaffeNets::model_paths(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimates_take_the_most_probable_classes_first_on_ties() {
+        let age = [0.05, 0.05, 0.1, 0.1, 0.3, 0.3, 0.05, 0.05];
+        let estimate = estimate_from(&[0.25, 0.75], &age);
+        assert_eq!(estimate.gender, Gender::Female);
+        assert_eq!(estimate.gender_score, 0.25);
+        assert_eq!(estimate.gender_probabilities, Some([0.25, 0.75]));
+        assert_eq!(
+            estimate.age,
+            AgeEstimate::Group {
+                index: 4,
+                probabilities: age
+            }
+        );
+        assert_eq!(estimate.label(), "Female,(25-32)");
+        assert_eq!(estimate_from(&[0.5, 0.5], &age).gender, Gender::Male);
+        assert_eq!(estimate_from(&[f32::NAN, 0.5], &age).gender, Gender::Male);
+        assert_eq!(estimate_from(&[0.5, f32::NAN], &age).gender, Gender::Female);
+    }
+}

@@ -1,0 +1,125 @@
+//! The one error type of this crate.
+
+use std::path::PathBuf;
+
+use crate::config::EstimatorKind;
+
+/// The command that produces the converted models in `<workspace>/models/`.
+pub const FETCH_MODELS_HINT: &str = "run `cargo xtask fetch-models --mirror ../shared/mirror` \
+     (or without `--mirror` to download), or point AGENDER_MODELS / the config's model paths at them";
+
+/// Boxed upstream error (tract reports `anyhow` errors; they are kept as the `source`).
+pub type BoxedSource = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong while loading the nets or estimating age and gender.
+#[derive(Debug, thiserror::Error)]
+pub enum EstimateError {
+    /// A face image's dimensions do not fit its buffer (see [`crate::BgrImage::new`]).
+    #[error(
+        "invalid BGR image {width}x{height} with stride {stride} bytes over a {len}-byte buffer: \
+         {reason}; pass the width/height in pixels and the row stride in bytes of a 3-channel u8 image"
+    )]
+    InvalidImage {
+        /// Width in pixels as given.
+        width: usize,
+        /// Height in pixels as given.
+        height: usize,
+        /// Row stride in bytes as given.
+        stride: usize,
+        /// Length of the buffer in bytes.
+        len: usize,
+        /// What is inconsistent.
+        reason: &'static str,
+    },
+
+    /// A resize target was empty or too large to allocate.
+    #[error(
+        "cannot resize to {width}x{height}: the target must be non-empty and fit in memory; \
+         use a positive, reasonable size"
+    )]
+    InvalidResizeTarget {
+        /// Requested width in pixels.
+        width: usize,
+        /// Requested height in pixels.
+        height: usize,
+    },
+
+    /// A model file is not where the configuration says it is.
+    #[error("model file {} not found; {FETCH_MODELS_HINT}", path.display())]
+    ModelMissing {
+        /// The path that was looked up.
+        path: PathBuf,
+    },
+
+    /// tract could not read, type-check or optimise a model file.
+    #[error(
+        "cannot load model {}: it is not a valid ONNX net with a {expected_input} input; \
+         delete it and {FETCH_MODELS_HINT}",
+        path.display()
+    )]
+    ModelLoad {
+        /// The model file.
+        path: PathBuf,
+        /// The input the crate expected the model to take, e.g. `f32 [N,64,64,3]`.
+        expected_input: String,
+        /// What tract reported.
+        #[source]
+        source: BoxedSource,
+    },
+
+    /// Running a net failed.
+    #[error("running model {} on a batch of {batch} faces failed", path.display())]
+    Inference {
+        /// The model file.
+        path: PathBuf,
+        /// Number of faces in the batch.
+        batch: usize,
+        /// What tract reported.
+        #[source]
+        source: BoxedSource,
+    },
+
+    /// A net returned an output of an unexpected shape: the file is not the net this crate
+    /// expects.
+    #[error(
+        "model {} returned an output of shape {actual:?}, expected {expected:?}; the file is not \
+         the expected conversion: delete it and {FETCH_MODELS_HINT}",
+        path.display()
+    )]
+    UnexpectedOutput {
+        /// The model file.
+        path: PathBuf,
+        /// Shape the model produced.
+        actual: Vec<usize>,
+        /// Shape that was expected.
+        expected: Vec<usize>,
+    },
+
+    /// A pre-built input blob does not hold `batch` faces.
+    #[error(
+        "input blob has {len} values but {batch} faces need {expected}; pass a [N,64,64,3] \
+         little-endian HWC BGR f32 blob and the matching N"
+    )]
+    BlobSize {
+        /// Number of values passed.
+        len: usize,
+        /// Number of faces claimed.
+        batch: usize,
+        /// Number of values that many faces need.
+        expected: usize,
+    },
+
+    /// The configured padding ratio cannot be used to enlarge a face box.
+    #[error("padding_ratio {value} is invalid; use a finite value in 0.0..=1.0 (0.10 for ssrnet)")]
+    InvalidPaddingRatio {
+        /// The configured value.
+        value: f32,
+    },
+
+    /// The configured estimator kind has no backend in this build yet.
+    #[error("estimator kind `{kind}` is not implemented in this build yet; use kind = \"ssrnet\"")]
+    BackendUnavailable {
+        /// The configured kind.
+        kind: EstimatorKind,
+    },
+}

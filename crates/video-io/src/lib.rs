@@ -1,1 +1,41 @@
-//! placeholder
+//! Video input and output for the agender pipeline, through OpenCV's FFmpeg backend.
+//!
+//! [`VideoReader`] reads frames from any [`Source`] (a video file, a random video of a
+//! directory, a camera, an image or a directory of images), always as BGR 8-bit `Mat`s with
+//! index and timestamp. [`VideoWriter`] writes the annotated video, H.264 in `.mp4` by default,
+//! and finalises the file even when the run stops early.
+//!
+//! ```no_run
+//! use video_io::{Codec, Source, VideoReader, VideoWriter};
+//!
+//! # fn main() -> Result<(), video_io::VideoError> {
+//! let mut reader = VideoReader::open(&Source::parse("videos/"))?;
+//! let fps = reader.fps().unwrap_or(25.0);
+//! let mut writer = VideoWriter::create("out.mp4", Codec::default(), fps, reader.frame_size())?;
+//! while let Some(frame) = reader.next_frame()? {
+//!     writer.write(&frame.image)?;
+//! }
+//! writer.finish()?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod codec;
+mod convert;
+mod directory;
+mod error;
+mod frame;
+mod reader;
+mod source;
+mod writer;
+
+pub use codec::Codec;
+pub use convert::to_bgr8;
+pub use directory::{
+    IMAGE_EXTENSIONS, PickedVideo, VIDEO_EXTENSIONS, pick_video, video_candidates,
+};
+pub use error::VideoError;
+pub use frame::{Frame, FrameSize};
+pub use reader::VideoReader;
+pub use source::Source;
+pub use writer::{VideoWriter, WriteSummary};

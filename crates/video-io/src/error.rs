@@ -1,0 +1,170 @@
+//! The one error type of this crate.
+
+use std::path::PathBuf;
+
+use crate::frame::FrameSize;
+
+/// Everything that can go wrong while opening, reading or writing video.
+#[derive(Debug, thiserror::Error)]
+pub enum VideoError {
+    /// The input path does not exist.
+    #[error("input {} does not exist; check the path (or give a camera index such as 0)", path.display())]
+    NotFound {
+        /// The path that was looked up.
+        path: PathBuf,
+    },
+
+    /// A directory could not be listed.
+    #[error("cannot list directory {}: {source}", path.display())]
+    ReadDirectory {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A directory input holds no file with a video extension.
+    #[error(
+        "directory {} holds no video file (looked for extensions {extensions}); \
+         put a video there or give a file path",
+        path.display()
+    )]
+    NoVideos {
+        /// The directory.
+        path: PathBuf,
+        /// The extensions that count as video, comma-separated.
+        extensions: String,
+    },
+
+    /// An image-directory input holds no file with an image extension.
+    #[error(
+        "directory {} holds no image file (looked for extensions {extensions}); \
+         put images there or give a video",
+        path.display()
+    )]
+    NoImages {
+        /// The directory.
+        path: PathBuf,
+        /// The extensions that count as images, comma-separated.
+        extensions: String,
+    },
+
+    /// OpenCV (FFmpeg backend) could not open a video file.
+    #[error(
+        "cannot open video {}: OpenCV's FFmpeg backend does not read it; \
+         check that it is a video (mp4, avi, mkv, gif, ...) and not damaged",
+        path.display()
+    )]
+    OpenVideo {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// OpenCV could not open a camera.
+    #[error("cannot open camera {index}: no such device or it is busy; try another index")]
+    OpenCamera {
+        /// The camera index.
+        index: i32,
+    },
+
+    /// OpenCV could not decode an image file.
+    #[error("cannot read image {}: not an image format OpenCV decodes, or damaged", path.display())]
+    ReadImage {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// A source opened but delivered no frame at all.
+    #[error("{source_name} delivered no frame; check that it is not empty")]
+    NoFrames {
+        /// Description of the source.
+        source_name: String,
+    },
+
+    /// A decoded frame has a pixel format this crate cannot turn into BGR 8-bit.
+    #[error(
+        "cannot convert a frame with {channels} channels of OpenCV depth {depth} to BGR 8-bit; \
+         use 1-, 3- or 4-channel 8- or 16-bit input"
+    )]
+    UnsupportedPixelFormat {
+        /// Number of channels.
+        channels: i32,
+        /// OpenCV depth code (`CV_8U` = 0, `CV_16U` = 2, ...).
+        depth: i32,
+    },
+
+    /// The codec name is not known.
+    #[error("unknown codec {value:?}: use h264 (avc1), mp4v, mjpg or any four-character code")]
+    UnknownCodec {
+        /// The name as given.
+        value: String,
+    },
+
+    /// Writer settings are unusable.
+    #[error(
+        "cannot write video at {fps} fps with frame size {size}: fps must be positive and \
+         finite, width and height positive"
+    )]
+    InvalidWriterSettings {
+        /// Requested frames per second.
+        fps: f64,
+        /// Requested frame size.
+        size: FrameSize,
+    },
+
+    /// No codec (including fallbacks) could open the output file.
+    #[error(
+        "cannot create video {} with codec {codec} (tried {tried}): OpenCV's FFmpeg backend \
+         refused; pick another codec or output extension (e.g. mp4v in .mp4, mjpg in .avi) \
+         and check that the directory is writable",
+        path.display()
+    )]
+    OpenWriter {
+        /// The output file.
+        path: PathBuf,
+        /// The codec asked for.
+        codec: String,
+        /// Every codec tried, comma-separated.
+        tried: String,
+    },
+
+    /// The output directory could not be created.
+    #[error("cannot create output directory {}: {source}", path.display())]
+    CreateDirectory {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A frame given to the writer does not have the size the writer was created with.
+    #[error(
+        "frame of size {got} given to a writer created for {expected}: \
+         resize frames to the writer's size (all frames of a video share one size)"
+    )]
+    FrameSizeMismatch {
+        /// The writer's frame size.
+        expected: FrameSize,
+        /// The frame's size.
+        got: FrameSize,
+    },
+
+    /// An OpenCV call failed.
+    #[error("OpenCV failed to {operation}: {source}")]
+    OpenCv {
+        /// What was being done.
+        operation: &'static str,
+        /// The OpenCV error.
+        #[source]
+        source: opencv::Error,
+    },
+}
+
+impl VideoError {
+    /// Wraps an OpenCV error with what was being done.
+    pub(crate) fn opencv(operation: &'static str) -> impl FnOnce(opencv::Error) -> Self {
+        move |source| Self::OpenCv { operation, source }
+    }
+}

@@ -44,6 +44,24 @@ pub const CONVERSIONS: &[Conversion] = &[
         converter_version: ssrnet::CONVERTER_VERSION,
         convert: |s, out| ssrnet::convert(source_paths::<1>(s)?[0], SsrNetTarget::Gender, out),
     },
+    Conversion {
+        output: "levi_hassner_age.onnx",
+        sources: &["caffe-age-prototxt", "caffe-age-caffemodel"],
+        converter_version: crate::caffe::CONVERTER_VERSION,
+        convert: |s, out| {
+            let [prototxt, caffemodel] = source_paths::<2>(s)?;
+            crate::caffe::convert(prototxt, caffemodel, out)
+        },
+    },
+    Conversion {
+        output: "levi_hassner_gender.onnx",
+        sources: &["caffe-gender-prototxt", "caffe-gender-caffemodel"],
+        converter_version: crate::caffe::CONVERTER_VERSION,
+        convert: |s, out| {
+            let [prototxt, caffemodel] = source_paths::<2>(s)?;
+            crate::caffe::convert(prototxt, caffemodel, out)
+        },
+    },
 ];
 
 /// The `K` source paths of a conversion as an array (an error if the table gave another count).

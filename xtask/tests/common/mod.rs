@@ -32,9 +32,15 @@ pub fn manifest_path() -> PathBuf {
     workspace_root().join("models").join("manifest.toml")
 }
 
-/// `../shared/mirror`.
+/// `../shared/mirror`; panics with instructions when the shared data is not there.
 pub fn mirror_dir() -> PathBuf {
-    shared_dir().join("mirror")
+    let dir = shared_dir().join("mirror");
+    assert!(
+        dir.is_dir(),
+        "shared data not found at {}: put ../shared beside the workspace or set {SHARED_ENV}",
+        dir.display()
+    );
+    dir
 }
 
 /// `../shared/parity`.

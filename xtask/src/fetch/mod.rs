@@ -5,7 +5,7 @@ mod digest;
 mod source;
 mod transfer;
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use tracing::{info, warn};
@@ -71,7 +71,7 @@ fn fetch_one(entry: &ManifestEntry, options: &FetchOptions) -> Result<bool> {
 
 /// True when `path` exists with the manifest's size and sha256. A present file with the wrong
 /// content is removed (with a warning) so that nothing that looks valid stays behind.
-fn is_up_to_date(entry: &ManifestEntry, path: &PathBuf) -> Result<bool> {
+fn is_up_to_date(entry: &ManifestEntry, path: &Path) -> Result<bool> {
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),

@@ -41,12 +41,6 @@ impl Codec {
         i32::from_le_bytes(self.fourcc_chars())
     }
 
-    /// The codec needs even width and height (4:2:0 chroma subsampling), so odd frames are
-    /// padded by one pixel.
-    pub fn needs_even_size(&self) -> bool {
-        matches!(self, Codec::H264 | Codec::Mp4v)
-    }
-
     /// The codec to try when this one cannot be opened (H.264 falls back to MPEG-4 Part 2, which
     /// every FFmpeg build has).
     pub fn fallback(&self) -> Option<Codec> {

@@ -48,7 +48,9 @@ mod tests {
     }
 
     fn pixel(image: &Mat) -> [u8; 3] {
-        let v = image.at_2d::<opencv::core::Vec3b>(1, 2).expect("pixel (1, 2)");
+        let v = image
+            .at_2d::<opencv::core::Vec3b>(1, 2)
+            .expect("pixel (1, 2)");
         [v[0], v[1], v[2]]
     }
 

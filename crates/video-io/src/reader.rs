@@ -130,7 +130,7 @@ impl VideoReader {
         let fps = Some(property(&capture, videoio::CAP_PROP_FPS))
             .filter(|fps| fps.is_finite() && *fps > 0.0);
         let count = property(&capture, videoio::CAP_PROP_FRAME_COUNT);
-        let frame_count = (!is_camera && count.is_finite() && count >= 1.0).then(|| count as u64);
+        let frame_count = (!is_camera && count.is_finite() && count >= 1.0).then_some(count as u64);
         let first = read_capture(&mut capture)?.ok_or_else(|| VideoError::NoFrames {
             source_name: label.clone(),
         })?;

@@ -40,8 +40,11 @@ pub struct VideoWriter {
 
 impl VideoWriter {
     /// Creates `path` (and its parent directories) for frames of `size` at `fps`. When `codec`
-    /// cannot be opened, its [`Codec::fallback`] is tried with a warning. Codecs that need even
-    /// sizes get odd frames padded by one replicated row/column at the bottom/right.
+    /// cannot be opened, its [`Codec::fallback`] is tried with a warning.
+    ///
+    /// A frame with an odd width or height is padded by one replicated column/row at the
+    /// right/bottom: OpenCV's FFmpeg writer would otherwise silently crop it to even (with every
+    /// codec, MJPG included; 4:2:0 encoders need even sizes), losing the last column/row.
     pub fn create(
         path: impl AsRef<Path>,
         codec: Codec,
@@ -49,7 +52,7 @@ impl VideoWriter {
         size: FrameSize,
     ) -> Result<Self, VideoError> {
         let path = path.as_ref();
-        if !(fps.is_finite() && fps > 0.0) || !size.is_positive() {
+        if !(fps.is_finite() && fps > 0.0 && size.is_positive()) {
             return Err(VideoError::InvalidWriterSettings { fps, size });
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -58,43 +61,37 @@ impl VideoWriter {
                 source,
             })?;
         }
-        let mut tried = Vec::new();
-        let mut candidate = Some(codec);
-        while let Some(current) = candidate {
-            tried.push(current.to_string());
-            let output_size = if current.needs_even_size() {
-                size.even()
-            } else {
-                size
-            };
-            if let Some(writer) = open_writer(path, current, fps, output_size)? {
-                if current != codec {
-                    tracing::warn!(
-                        requested = %codec, used = %current, path = %path.display(),
-                        "codec {codec} cannot be opened here; wrote {current} instead"
-                    );
-                }
-                if output_size != size {
-                    tracing::info!(
-                        "{current} needs even sizes: padding {size} frames to {output_size}"
-                    );
-                }
-                return Ok(Self {
-                    writer: Some(writer),
-                    path: path.to_path_buf(),
-                    codec: current,
-                    input_size: size,
-                    output_size,
-                    frames: 0,
-                    padded: Mat::default(),
-                });
-            }
-            candidate = current.fallback();
+        let output_size = size.even();
+        let opened = open_first_available(codec, |candidate| {
+            open_writer(path, candidate, fps, output_size)
+        });
+        let Some((used, writer)) = opened else {
+            return Err(VideoError::OpenWriter {
+                path: path.to_path_buf(),
+                codec: codec.to_string(),
+                tried: codec_chain(codec)
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        };
+        if used != codec {
+            tracing::warn!(
+                requested = %codec, used = %used, path = %path.display(),
+                "codec {codec} cannot be opened here; writing {used} instead"
+            );
         }
-        Err(VideoError::OpenWriter {
+        if output_size != size {
+            tracing::info!("padding {size} frames to the even size {output_size}");
+        }
+        Ok(Self {
+            writer: Some(writer),
             path: path.to_path_buf(),
-            codec: codec.to_string(),
-            tried: tried.join(", "),
+            codec: used,
+            input_size: size,
+            output_size,
+            frames: 0,
+            padded: Mat::default(),
         })
     }
 
@@ -150,7 +147,7 @@ impl VideoWriter {
         &self.path
     }
 
-    /// Size of the frames in the file (the input size padded to even where the codec needs it).
+    /// Size of the frames in the file (the input size padded to even).
     pub fn output_size(&self) -> FrameSize {
         self.output_size
     }
@@ -192,13 +189,26 @@ impl Drop for VideoWriter {
     }
 }
 
+/// `codec` followed by its fallbacks, in the order they are tried.
+fn codec_chain(codec: Codec) -> impl Iterator<Item = Codec> {
+    std::iter::successors(Some(codec), Codec::fallback)
+}
+
+/// The first codec of [`codec_chain`] that `open` accepts, with what it opened; `None` when none.
+fn open_first_available<T>(
+    codec: Codec,
+    mut open: impl FnMut(Codec) -> Option<T>,
+) -> Option<(Codec, T)> {
+    codec_chain(codec).find_map(|candidate| open(candidate).map(|opened| (candidate, opened)))
+}
+
 /// Opens an OpenCV writer with the FFmpeg backend; `None` when the backend refuses the codec.
 fn open_writer(
     path: &Path,
     codec: Codec,
     fps: f64,
     size: FrameSize,
-) -> Result<Option<videoio::VideoWriter>, VideoError> {
+) -> Option<videoio::VideoWriter> {
     let writer = videoio::VideoWriter::new_with_backend(
         path,
         videoio::CAP_FFMPEG,
@@ -208,14 +218,47 @@ fn open_writer(
         IS_COLOR,
     );
     match writer {
-        Ok(writer) if writer.is_opened().unwrap_or(false) => Ok(Some(writer)),
+        Ok(writer) if writer.is_opened().unwrap_or(false) => Some(writer),
         Ok(_) => {
             tracing::debug!(%codec, path = %path.display(), "FFmpeg backend refused the codec");
-            Ok(None)
+            None
         }
         Err(error) => {
             tracing::debug!(%codec, path = %path.display(), %error, "OpenCV refused the codec");
-            Ok(None)
+            None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn h264_falls_back_to_mp4v_when_refused() {
+        let mut tried = Vec::new();
+        let opened = open_first_available(Codec::H264, |codec| {
+            tried.push(codec);
+            (codec == Codec::Mp4v).then_some("writer")
+        });
+        assert_eq!(opened, Some((Codec::Mp4v, "writer")));
+        assert_eq!(tried, [Codec::H264, Codec::Mp4v]);
+    }
+
+    #[test]
+    fn an_accepted_codec_is_used_without_fallback() {
+        let opened = open_first_available(Codec::H264, Some);
+        assert_eq!(opened, Some((Codec::H264, Codec::H264)));
+    }
+
+    #[test]
+    fn explicit_codecs_have_no_fallback() {
+        let mut tried = Vec::new();
+        let opened = open_first_available(Codec::Mjpg, |codec| {
+            tried.push(codec);
+            None::<()>
+        });
+        assert_eq!(opened, None);
+        assert_eq!(tried, [Codec::Mjpg]);
     }
 }

@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use crate::config::EstimatorKind;
-
 /// The command that produces the converted models in `<workspace>/models/`.
 pub const FETCH_MODELS_HINT: &str = "run `cargo xtask fetch-models --mirror ../shared/mirror` \
      (or without `--mirror` to download), or point AGENDER_MODELS / the config's model paths at them";
@@ -114,12 +112,5 @@ pub enum EstimateError {
     InvalidPaddingRatio {
         /// The configured value.
         value: f32,
-    },
-
-    /// The configured estimator kind has no backend in this build yet.
-    #[error("estimator kind `{kind}` is not implemented in this build yet; use kind = \"ssrnet\"")]
-    BackendUnavailable {
-        /// The configured kind.
-        kind: EstimatorKind,
     },
 }

@@ -1,1 +1,111 @@
-fn main() {}
+//! `app`: watch video and, for every face in every frame, estimate gender and age.
+//!
+//! Thin by design: the command line and config live here, and the frame loop wires the library
+//! crates `video-io` -> `detect` -> `estimate` -> `render` -> `video-io`.
+
+mod analysis;
+mod cli;
+mod config;
+mod display;
+mod eval;
+mod failure;
+mod records;
+mod run;
+mod stages;
+mod stats;
+mod tracking;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Cli, Command, EvalArgs, RunArgs};
+use crate::config::AppConfig;
+use crate::failure::{EXIT_SUCCESS, exit_code_for, usage};
+
+/// Log filter used when RUST_LOG is not set.
+const DEFAULT_LOG_FILTER: &str = "info";
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Run(args)) => run_pipeline(&args),
+        Some(Command::Eval(args)) => run_eval(&args),
+        None => run_pipeline(&cli.run),
+    };
+    match result {
+        Ok(()) => ExitCode::from(EXIT_SUCCESS),
+        Err(err) => {
+            let code = exit_code_for(&err);
+            tracing::error!("{err:#}");
+            if std::env::var_os("RUST_BACKTRACE").is_some_and(|value| value != "0") {
+                eprintln!("{}", err.backtrace());
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn load_config(args: &RunArgs) -> Result<AppConfig> {
+    let mut config = match &args.config {
+        Some(path) => AppConfig::load(path).map_err(usage)?,
+        None => AppConfig::default(),
+    };
+    config.apply_overrides(args);
+    config.validate().map_err(usage)?;
+    Ok(config)
+}
+
+fn run_pipeline(args: &RunArgs) -> Result<()> {
+    let config = load_config(args)?;
+    let stats = run::run(&config)?;
+    tracing::info!("done: {stats}");
+    Ok(())
+}
+
+fn run_eval(args: &EvalArgs) -> Result<()> {
+    let config = load_config(&args.as_run_args())?;
+    let labels = eval::read_labels(&args.labels).map_err(usage)?;
+    let faces = if args.no_detect {
+        eval::FaceSource::WholeImage
+    } else {
+        eval::FaceSource::LargestDetected
+    };
+    let outcomes = eval::evaluate(&config, &labels, faces)?;
+    let detector = if args.no_detect {
+        "no detection".to_owned()
+    } else {
+        format!("{:?}", config.detector.kind)
+    };
+    let title = format!(
+        "{:?} estimator, {detector}, {}",
+        config.estimator.kind,
+        args.labels.display()
+    );
+    print!("{}", eval::markdown_report(&title, &outcomes));
+    if let Some(path) = &args.json {
+        let report = eval::Report::new(&outcomes);
+        let json = serde_json::json!({
+            "labels": args.labels,
+            "estimator": format!("{:?}", config.estimator.kind).to_lowercase(),
+            "faces": if args.no_detect { "whole-image".to_owned() } else { format!("{:?}", config.detector.kind).to_lowercase() },
+            "report": report,
+        });
+        let text = serde_json::to_string_pretty(&json).context("cannot encode the report")?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! One frame through the original's steps: shrink, find faces on the small frame, pad the boxes,
+//! map them back, cut the faces from the full-size frame, estimate all of them as one batch.
+
+use anyhow::{Context, Result};
+use detect::{Detection, FaceBox, FaceDetector, ImageSize};
+use estimate::{BgrImage, Estimate, Estimator};
+use opencv::core::{Mat, Rect, Size};
+use opencv::imgproc;
+use opencv::prelude::*;
+use track::Tracker;
+
+use crate::stats::{RunStats, Stage};
+
+/// A face found in a frame, before estimation.
+#[derive(Debug, Clone)]
+pub struct FoundFace {
+    /// What the detector returned, in processing-frame pixels, unpadded.
+    pub detection: Detection,
+    /// The padded box in processing-frame pixels (what the original program reports).
+    pub box_processing: FaceBox,
+    /// The padded box in original-frame pixels (inclusive corners).
+    pub box_original: FaceBox,
+    /// The pixels cut from the original frame for the estimator.
+    pub crop: Rect,
+}
+
+/// One face found and estimated in a frame.
+#[derive(Debug, Clone)]
+pub struct FaceResult {
+    /// What the detector returned, in processing-frame pixels, unpadded.
+    pub detection: Detection,
+    /// The padded box in processing-frame pixels (what the original program reports).
+    pub box_processing: FaceBox,
+    /// The padded box in original-frame pixels (inclusive corners).
+    pub box_original: FaceBox,
+    /// Gender and age (smoothed over the track when `smoothed`).
+    pub estimate: Estimate,
+    /// Track ID when tracking is on.
+    pub track_id: Option<u64>,
+    /// Whether `estimate` was smoothed over the track rather than taken from this frame alone.
+    pub smoothed: bool,
+    /// Whether the track's earlier estimate was reused instead of running the nets on this frame.
+    pub reused: bool,
+}
+
+/// Finds faces: shrinks the frame, runs the detector, pads and maps the boxes back. Owns its
+/// buffers so the hot path does not allocate a frame per call.
+pub struct FaceFinder {
+    detector: Box<dyn FaceDetector>,
+    processing_area: u32,
+    padding_ratio: f32,
+    small_frame: Mat,
+}
+
+impl FaceFinder {
+    /// Wraps a ready detector; `padding_ratio` is the estimator's (0.10 for SSR-Net, 0 for Caffe).
+    pub fn new(detector: Box<dyn FaceDetector>, processing_area: u32, padding_ratio: f32) -> Self {
+        Self {
+            detector,
+            processing_area,
+            padding_ratio,
+            small_frame: Mat::default(),
+        }
+    }
+
+    /// Every face of a BGR frame, in detector order.
+    pub fn find(&mut self, frame: &Mat, stats: &mut RunStats) -> Result<Vec<FoundFace>> {
+        let size = frame.size().context("cannot read the frame size")?;
+        let original = ImageSize::new(size.width, size.height);
+        let processing = detect::processing_size(original, u64::from(self.processing_area))
+            .context("cannot compute the processing size")?;
+
+        stats
+            .time(Stage::Resize, || {
+                imgproc::resize(
+                    frame,
+                    &mut self.small_frame,
+                    Size::new(processing.width, processing.height),
+                    0.0,
+                    0.0,
+                    imgproc::INTER_LINEAR,
+                )
+            })
+            .context("cannot shrink the frame to the processing size")?;
+
+        let detections = stats
+            .time(Stage::Detect, || self.detector.detect(&self.small_frame))
+            .context("face detection failed")?;
+
+        let mut faces = Vec::with_capacity(detections.len());
+        for detection in detections {
+            let box_processing =
+                detect::pad_and_clamp(&detection.face, f64::from(self.padding_ratio), processing);
+            let box_original = detect::to_original(&box_processing, processing, original);
+            let Some(crop) =
+                detect::crop_rect(&box_original, original).map(|crop| crop.to_cv_rect())
+            else {
+                tracing::debug!(
+                    ?box_original,
+                    "face box has no pixels inside the frame; skipped"
+                );
+                continue;
+            };
+            faces.push(FoundFace {
+                detection,
+                box_processing,
+                box_original,
+                crop,
+            });
+        }
+        Ok(faces)
+    }
+}
+
+/// Views the given regions of a continuous BGR frame as estimator inputs, without copying.
+pub fn crop_views<'a>(
+    frame: &'a Mat,
+    crops: impl IntoIterator<Item = Rect>,
+) -> Result<Vec<BgrImage<'a>>> {
+    let pixels = frame
+        .data_bytes()
+        .context("the frame is not a continuous 8-bit BGR image")?;
+    let stride = frame.step1(0).context("cannot read the frame stride")? * frame.elem_size1();
+    crops
+        .into_iter()
+        .map(|rect| {
+            let offset = rect.y as usize * stride + rect.x as usize * estimate::BGR_CHANNELS;
+            let data = pixels
+                .get(offset..)
+                .context("face crop outside the frame")?;
+            BgrImage::new(rect.width as usize, rect.height as usize, stride, data)
+                .context("cannot view the face crop")
+        })
+        .collect()
+}
+
+/// Estimates every found face of `frame` with one batch per net.
+pub fn estimate_faces(
+    estimator: &Estimator,
+    frame: &Mat,
+    faces: Vec<FoundFace>,
+) -> Result<Vec<FaceResult>> {
+    if faces.is_empty() {
+        return Ok(Vec::new());
+    }
+    let crops = crop_views(frame, faces.iter().map(|face| face.crop))?;
+    let estimates = estimator
+        .estimate(&crops)
+        .context("gender and age estimation failed")?;
+    Ok(faces
+        .into_iter()
+        .zip(estimates)
+        .map(|(face, estimate)| FaceResult {
+            detection: face.detection,
+            box_processing: face.box_processing,
+            box_original: face.box_original,
+            estimate,
+            track_id: None,
+            smoothed: false,
+            reused: false,
+        })
+        .collect())
+}
+
+/// Runs detection, tracking and estimation on video frames.
+pub struct FrameAnalyzer {
+    finder: FaceFinder,
+    estimator: Estimator,
+    tracker: Option<Tracker>,
+}
+
+impl FrameAnalyzer {
+    /// Wraps a ready detector and estimator, and a tracker when labels are to be stabilised.
+    pub fn new(
+        detector: Box<dyn FaceDetector>,
+        estimator: Estimator,
+        tracker: Option<Tracker>,
+        processing_area: u32,
+    ) -> Self {
+        let finder = FaceFinder::new(detector, processing_area, estimator.padding_ratio());
+        Self {
+            finder,
+            estimator,
+            tracker,
+        }
+    }
+
+    /// Finds and estimates every face of a BGR frame.
+    pub fn analyze(&mut self, frame: &Mat, stats: &mut RunStats) -> Result<Vec<FaceResult>> {
+        let faces = self.finder.find(frame, stats)?;
+        stats.time(Stage::Estimate, || match self.tracker.as_mut() {
+            Some(tracker) => {
+                crate::tracking::estimate_tracked(tracker, &self.estimator, frame, faces)
+            }
+            None => estimate_faces(&self.estimator, frame, faces),
+        })
+    }
+}

@@ -1,0 +1,222 @@
+//! The TOML configuration: one section per stage of the pipeline, every key optional with the
+//! original program's value as default, unknown keys rejected.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use crate::cli::{DetectorArg, EstimatorArg, RunArgs};
+
+/// Environment variable that overrides `models_dir`.
+pub const MODELS_DIR_ENV: &str = "AGENDER_MODELS";
+
+/// Models directory when neither the command line, the environment nor the config names one.
+pub const DEFAULT_MODELS_DIR: &str = "models";
+
+/// The original program shrinks every frame to about 480x340 pixels of area before detection.
+pub const DEFAULT_PROCESSING_AREA: u32 = 480 * 340;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppConfig {
+    /// Directory with the fetched and converted models.
+    pub models_dir: Option<PathBuf>,
+    /// Where frames come from.
+    pub input: InputConfig,
+    /// What is written.
+    pub output: OutputConfig,
+    /// Size of the frame the detector sees.
+    pub processing: ProcessingConfig,
+    /// Face detector.
+    pub detector: detect::DetectorConfig,
+    /// Gender and age estimator.
+    pub estimator: estimate::EstimatorConfig,
+    /// Windows.
+    pub display: DisplayConfig,
+    /// Face tracking and label stabilisation.
+    pub tracking: track::TrackerConfig,
+}
+
+/// `[input]`: the video source.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputConfig {
+    /// A video file, a directory (a random video in it, as the original did), a camera index, an
+    /// image, or a directory of images.
+    pub source: String,
+    /// Seed for the random pick from a directory (reproducible); random when absent.
+    pub seed: Option<u64>,
+    /// Stop after this many frames; the whole input when absent.
+    pub max_frames: Option<u64>,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        Self {
+            source: "videos".to_owned(),
+            seed: None,
+            max_frames: None,
+        }
+    }
+}
+
+/// `[output]`: the annotated video.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    /// Annotated video file; none is written when absent.
+    pub video: Option<PathBuf>,
+    /// FourCC of the video codec: `avc1` (H.264, plays everywhere), `mp4v`, `MJPG`, ...
+    pub codec: String,
+    /// JSON Lines file with one object per frame (schema in `docs/OUTPUT.md`).
+    pub json: Option<PathBuf>,
+    /// CSV file with one row per face.
+    pub csv: Option<PathBuf>,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        Self {
+            video: Some(PathBuf::from("out/annotated.mp4")),
+            codec: "avc1".to_owned(),
+            json: None,
+            csv: None,
+        }
+    }
+}
+
+/// `[processing]`: the smaller frame that detection runs on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProcessingConfig {
+    /// Pixel area of the processing frame; the aspect ratio of the input is kept.
+    pub area: u32,
+}
+
+impl Default for ProcessingConfig {
+    fn default() -> Self {
+        Self {
+            area: DEFAULT_PROCESSING_AREA,
+        }
+    }
+}
+
+/// `[display]`: the original's two windows.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DisplayConfig {
+    /// Show the windows when a display is available.
+    pub enabled: bool,
+    /// Also show the unannotated source frame in a second window, as the original did.
+    pub show_source: bool,
+}
+
+impl Default for DisplayConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            show_source: true,
+        }
+    }
+}
+
+impl AppConfig {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read the config file {}: check the path",
+                path.display()
+            )
+        })?;
+        let config: Self = toml::from_str(&text).map_err(|err| {
+            anyhow::anyhow!(
+                "invalid config file {}: {}",
+                path.display(),
+                err.to_string().trim()
+            )
+        })?;
+        Ok(config)
+    }
+
+    /// Applies the command-line overrides on top of the file's values.
+    pub fn apply_overrides(&mut self, args: &RunArgs) {
+        if let Some(input) = &args.input {
+            self.input.source = input.clone();
+        }
+        if let Some(seed) = args.seed {
+            self.input.seed = Some(seed);
+        }
+        if let Some(max_frames) = args.max_frames {
+            self.input.max_frames = Some(max_frames);
+        }
+        if let Some(output) = &args.output {
+            self.output.video = Some(output.clone());
+        }
+        if let Some(json) = &args.json {
+            self.output.json = Some(json.clone());
+        }
+        if let Some(csv) = &args.csv {
+            self.output.csv = Some(csv.clone());
+        }
+        if args.no_output {
+            self.output.video = None;
+        }
+        if let Some(detector) = args.detector {
+            self.detector.kind = match detector {
+                DetectorArg::Haar => detect::DetectorKind::Haar,
+                DetectorArg::Dnn => detect::DetectorKind::Dnn,
+                DetectorArg::Yunet => detect::DetectorKind::Yunet,
+            };
+        }
+        if let Some(estimator) = args.estimator {
+            self.estimator.kind = match estimator {
+                EstimatorArg::Ssrnet => estimate::EstimatorKind::Ssrnet,
+                EstimatorArg::Caffe => estimate::EstimatorKind::Caffe,
+            };
+        }
+        if args.headless {
+            self.display.enabled = false;
+        }
+        if let Some(dir) = &args.models_dir {
+            self.models_dir = Some(dir.clone());
+        } else if let Some(dir) = std::env::var_os(MODELS_DIR_ENV).filter(|dir| !dir.is_empty()) {
+            self.models_dir = Some(PathBuf::from(dir));
+        }
+    }
+
+    /// Checks values that the types alone cannot.
+    pub fn validate(&self) -> Result<()> {
+        if self.processing.area == 0 {
+            bail!(
+                "processing.area must be a positive number of pixels (the original uses {DEFAULT_PROCESSING_AREA}), got 0"
+            );
+        }
+        if self.input.source.trim().is_empty() {
+            bail!(
+                "input.source is empty: give a video file, a directory, a camera index or an image"
+            );
+        }
+        if self.input.max_frames == Some(0) {
+            bail!("input.max_frames must be at least 1 when given, got 0");
+        }
+        self.tracking
+            .validate()
+            .map_err(|err| anyhow::anyhow!("invalid [tracking] section: {err}"))?;
+        self.output
+            .codec
+            .parse::<video_io::Codec>()
+            .map_err(|err| anyhow::anyhow!("invalid output.codec: {err}"))?;
+        Ok(())
+    }
+
+    /// The models directory (`--models-dir`, else `AGENDER_MODELS`, else the `models_dir` key,
+    /// else `models`).
+    pub fn resolved_models_dir(&self) -> PathBuf {
+        self.models_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_MODELS_DIR))
+    }
+}

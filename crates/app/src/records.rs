@@ -1,0 +1,214 @@
+//! Structured per-frame output: JSON Lines (one object per frame) and CSV (one row per face).
+//! The schema is documented in `docs/OUTPUT.md`; bump [`SCHEMA_VERSION`] on any change to it.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use estimate::AgeEstimate;
+use serde::Serialize;
+
+use crate::analysis::FaceResult;
+
+/// Version of the JSON Lines schema, written into every line.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Header of the CSV output.
+const CSV_HEADER: &str = "frame,timestamp_ms,face,track_id,x1,y1,x2,y2,detector_confidence,gender,gender_score,age_years,age_group,smoothed,reused";
+
+/// One line of the JSON Lines output.
+#[derive(Debug, Serialize)]
+pub struct FrameRecord {
+    /// [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// Index of the frame in the input, from 0.
+    pub frame: u64,
+    /// Presentation time of the frame in milliseconds.
+    pub timestamp_ms: f64,
+    /// Every face in the frame.
+    pub faces: Vec<FaceRecord>,
+}
+
+/// One face of a [`FrameRecord`].
+#[derive(Debug, Serialize)]
+pub struct FaceRecord {
+    /// Track ID when tracking is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track_id: Option<u64>,
+    /// Padded face box in original-frame pixels: `[x1, y1, x2, y2]`, inclusive.
+    #[serde(rename = "box")]
+    pub face_box: [i32; 4],
+    /// The same box in processing-frame pixels (what the original program worked with).
+    pub box_processing: [i32; 4],
+    /// Detector confidence, for detectors that give one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detector_confidence: Option<f32>,
+    /// `"Male"` or `"Female"`.
+    pub gender: &'static str,
+    /// SSR-Net's raw gender output (>= 0.5 is Male) or the Caffe net's P(Male).
+    pub gender_score: f32,
+    /// `[P(Male), P(Female)]` for the Caffe nets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender_probabilities: Option<[f32; 2]>,
+    /// Age in years (SSR-Net).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_years: Option<f32>,
+    /// Age group label such as `"(25-32)"` (Caffe nets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_group: Option<&'static str>,
+    /// Probability of each of the 8 age groups (Caffe nets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_probabilities: Option<[f32; 8]>,
+    /// The label drawn on the video, e.g. `"Male,32"`.
+    pub label: String,
+    /// Whether gender and age were smoothed over the track rather than taken from this frame.
+    pub smoothed: bool,
+    /// Whether the track's earlier estimate was shown instead of running the nets on this frame
+    /// (re-estimation interval).
+    pub reused: bool,
+}
+
+impl FaceRecord {
+    /// Builds the record of one face.
+    pub fn from_face(face: &FaceResult) -> Self {
+        let boxed = |b: &detect::FaceBox| [b.x1, b.y1, b.x2, b.y2];
+        let estimate = &face.estimate;
+        let (age_years, age_group, age_probabilities) = match &estimate.age {
+            AgeEstimate::Years(years) => (Some(*years), None, None),
+            AgeEstimate::Group { probabilities, .. } => {
+                (None, estimate.age.group_label(), Some(*probabilities))
+            }
+        };
+        Self {
+            track_id: face.track_id,
+            face_box: boxed(&face.box_original),
+            box_processing: boxed(&face.box_processing),
+            detector_confidence: face.detection.confidence,
+            gender: gender_name(estimate.gender),
+            gender_score: estimate.gender_score,
+            gender_probabilities: estimate.gender_probabilities,
+            age_years,
+            age_group,
+            age_probabilities,
+            label: estimate.label(),
+            smoothed: face.smoothed,
+            reused: face.reused,
+        }
+    }
+}
+
+/// Writes the requested structured outputs, whole lines at a time.
+pub struct RecordWriters {
+    json: Option<(PathBuf, BufWriter<File>)>,
+    csv: Option<(PathBuf, BufWriter<File>)>,
+}
+
+impl RecordWriters {
+    /// Creates the files (and their directories) before any frame is processed, so an
+    /// unwritable path fails early.
+    pub fn create(json: Option<&Path>, csv: Option<&Path>) -> Result<Self> {
+        let json = json
+            .map(|path| open(path).map(|file| (path.to_path_buf(), file)))
+            .transpose()?;
+        let mut csv = csv
+            .map(|path| open(path).map(|file| (path.to_path_buf(), file)))
+            .transpose()?;
+        if let Some((path, file)) = csv.as_mut() {
+            writeln!(file, "{CSV_HEADER}")
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(Self { json, csv })
+    }
+
+    /// Writes one frame.
+    pub fn write_frame(
+        &mut self,
+        frame: u64,
+        timestamp_ms: f64,
+        faces: &[FaceResult],
+    ) -> Result<()> {
+        if let Some((path, file)) = self.json.as_mut() {
+            let record = FrameRecord {
+                schema: SCHEMA_VERSION,
+                frame,
+                timestamp_ms,
+                faces: faces.iter().map(FaceRecord::from_face).collect(),
+            };
+            let mut line =
+                serde_json::to_vec(&record).context("cannot encode the frame as JSON")?;
+            line.push(b'\n');
+            file.write_all(&line)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        if let Some((path, file)) = self.csv.as_mut() {
+            let mut rows = String::new();
+            for (index, face) in faces.iter().enumerate() {
+                rows.push_str(&csv_row(
+                    frame,
+                    timestamp_ms,
+                    index,
+                    &FaceRecord::from_face(face),
+                ));
+                rows.push('\n');
+            }
+            file.write_all(rows.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes everything to disk.
+    pub fn finish(&mut self) -> Result<()> {
+        for (path, file) in self.json.iter_mut().chain(self.csv.iter_mut()) {
+            file.flush()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
+    }
+}
+
+/// `"Male"` or `"Female"`.
+fn gender_name(gender: estimate::Gender) -> &'static str {
+    match gender {
+        estimate::Gender::Male => "Male",
+        estimate::Gender::Female => "Female",
+    }
+}
+
+fn open(path: &Path) -> Result<BufWriter<File>> {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).with_context(|| {
+            format!(
+                "cannot create the directory {}: check the path and permissions",
+                parent.display()
+            )
+        })?;
+    }
+    let file = File::create(path).with_context(|| {
+        format!(
+            "cannot create {}: check the path and permissions",
+            path.display()
+        )
+    })?;
+    Ok(BufWriter::new(file))
+}
+
+fn csv_row(frame: u64, timestamp_ms: f64, index: usize, face: &FaceRecord) -> String {
+    let optional = |value: Option<String>| value.unwrap_or_default();
+    let [x1, y1, x2, y2] = face.face_box;
+    format!(
+        "{frame},{timestamp_ms:.3},{index},{},{x1},{y1},{x2},{y2},{},{},{},{},{},{},{}",
+        optional(face.track_id.map(|id| id.to_string())),
+        optional(face.detector_confidence.map(|c| c.to_string())),
+        face.gender,
+        face.gender_score,
+        optional(face.age_years.map(|age| age.to_string())),
+        face.age_group.unwrap_or_default(),
+        face.smoothed,
+        face.reused,
+    )
+}

@@ -1,0 +1,290 @@
+//! The frame loop: decode -> analyse -> render -> show / encode, with start-up logging, a progress
+//! bar on headless runs, Ctrl-C handling and the closing summary.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use opencv::core::{Mat, Size};
+use opencv::imgproc;
+use opencv::prelude::*;
+use video_io::{Codec, FrameSize, Source, VideoReader, VideoWriter};
+
+use crate::analysis::{FaceResult, FrameAnalyzer};
+use crate::config::AppConfig;
+use crate::display::{self, Control, Display};
+use crate::failure::usage;
+use crate::records::RecordWriters;
+use crate::stages::{DecodeThread, EncodeThread};
+use crate::stats::{RunStats, Stage};
+
+/// Frame rate written when the input does not say (images, some cameras).
+const FALLBACK_FPS: f64 = 25.0;
+/// Refresh rate limit of the progress bar.
+const PROGRESS_TEMPLATE: &str =
+    "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} frames ({per_sec}, eta {eta})";
+
+/// Runs the pipeline described by `config` to the end of the input, ESC or Ctrl-C.
+pub fn run(config: &AppConfig) -> Result<RunStats> {
+    let models_dir = config.resolved_models_dir();
+    let (analyzer, description) = build_analyzer(config, &models_dir)?;
+
+    let source = Source::parse(&config.input.source).with_seed(config.input.seed);
+    let reader = VideoReader::open(&source)
+        .with_context(|| format!("cannot open the input {:?}", config.input.source))?;
+    let fps = reader
+        .fps()
+        .filter(|fps| fps.is_finite() && *fps > 0.0)
+        .unwrap_or(FALLBACK_FPS);
+    let frame_count = reader.frame_count();
+    let first_size = reader.frame_size();
+    tracing::info!(
+        input = %reader.describe(),
+        fps,
+        frames = frame_count.map(|n| n.to_string()).unwrap_or_else(|| "unknown".to_owned()),
+        "input opened"
+    );
+    tracing::info!("{description}");
+    tracing::info!(
+        threads = rayon::current_num_threads(),
+        "estimator thread pool"
+    );
+
+    let writer = match &config.output.video {
+        Some(path) => Some(open_writer(path, &config.output.codec, fps, first_size)?),
+        None => None,
+    };
+
+    let records =
+        RecordWriters::create(config.output.json.as_deref(), config.output.csv.as_deref())?;
+
+    let mut display = match display::headless_reason(config.display.enabled) {
+        Some(reason) => {
+            tracing::info!("running headless: {reason}");
+            None
+        }
+        None => match Display::open(config.display.show_source) {
+            Ok(display) => Some(display),
+            Err(err) => {
+                tracing::warn!("running headless: {err:#}");
+                None
+            }
+        },
+    };
+
+    let interrupted = install_interrupt_flag();
+    let progress = match (&display, frame_count) {
+        (None, Some(total)) => {
+            progress_bar(config.input.max_frames.map_or(total, |max| max.min(total)))
+        }
+        _ => ProgressBar::hidden(),
+    };
+
+    let mut loop_state = FrameLoop {
+        analyzer,
+        stats: RunStats::new(),
+        encoder: writer.map(EncodeThread::spawn).transpose()?,
+        records,
+        show_track_id: config.tracking.enabled && config.tracking.show_track_id,
+        writer_size: first_size,
+        warned_resize: false,
+    };
+    let mut decoder = DecodeThread::spawn(reader, config.input.max_frames)?;
+    let outcome = loop_state.process_all(&mut decoder, display.as_mut(), &interrupted, &progress);
+    progress.finish_and_clear();
+    drop(decoder);
+
+    // Whatever happened, finalise the video so the frames written so far stay playable.
+    let encode_time = match loop_state.encoder.take() {
+        Some(encoder) => encoder.finish(),
+        None => Ok(Default::default()),
+    };
+    let records_flushed = loop_state.records.finish();
+    let mut stats = loop_state.stats;
+    outcome?;
+    records_flushed?;
+    stats.add(Stage::Encode, encode_time?);
+    if let Some(path) = &config.output.video {
+        tracing::info!(path = %path.display(), "annotated video written");
+    }
+    Ok(stats)
+}
+
+fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAnalyzer, String)> {
+    let detector = detect::build_detector(&config.detector, models_dir)
+        .map_err(|err| usage(anyhow::Error::new(err).context("cannot build the face detector")))?;
+    let estimator = estimate::Estimator::from_config(&config.estimator, models_dir)
+        .map_err(|err| usage(anyhow::Error::new(err).context("cannot load the estimator")))?;
+    let paths = estimator.model_paths();
+    let description = format!(
+        "detector {} ; estimator {:?} (age model {}, gender model {}, padding ratio {})",
+        detector.name(),
+        estimator.kind(),
+        paths.age.display(),
+        paths.gender.display(),
+        estimator.padding_ratio(),
+    );
+    let tracker = if config.tracking.enabled {
+        Some(
+            track::Tracker::new(config.tracking.clone())
+                .map_err(|err| usage(anyhow::Error::new(err)))?,
+        )
+    } else {
+        None
+    };
+    let description = if config.tracking.enabled {
+        format!(
+            "{description}; tracking on (re-estimate every {} frames, age smoothing {:?}, gender smoothing {:?})",
+            config.tracking.reestimate_interval,
+            config.tracking.age_smoothing,
+            config.tracking.gender_smoothing
+        )
+    } else {
+        format!("{description}; tracking off (per-frame labels, as the original)")
+    };
+    Ok((
+        FrameAnalyzer::new(detector, estimator, tracker, config.processing.area),
+        description,
+    ))
+}
+
+fn open_writer(path: &Path, codec: &str, fps: f64, size: FrameSize) -> Result<VideoWriter> {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).with_context(|| {
+            format!(
+                "cannot create the output directory {}: check the path and permissions",
+                parent.display()
+            )
+        })?;
+    }
+    let codec: Codec = codec.parse().map_err(|err: video_io::VideoError| {
+        usage(anyhow::Error::new(err).context("invalid output.codec"))
+    })?;
+    VideoWriter::create(path, codec, fps, size)
+        .with_context(|| format!("cannot create the output video {}", path.display()))
+}
+
+fn install_interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = Arc::clone(&flag);
+    if let Err(err) = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst)) {
+        tracing::warn!("Ctrl-C will stop the program without finalising the output: {err}");
+    }
+    flag
+}
+
+fn progress_bar(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// State carried from frame to frame.
+struct FrameLoop {
+    analyzer: FrameAnalyzer,
+    stats: RunStats,
+    encoder: Option<EncodeThread>,
+    records: RecordWriters,
+    show_track_id: bool,
+    writer_size: FrameSize,
+    warned_resize: bool,
+}
+
+impl FrameLoop {
+    fn process_all(
+        &mut self,
+        decoder: &mut DecodeThread,
+        mut display: Option<&mut Display>,
+        interrupted: &AtomicBool,
+        progress: &ProgressBar,
+    ) -> Result<()> {
+        while let Some(decoded) = decoder.next() {
+            if interrupted.load(Ordering::SeqCst) {
+                tracing::warn!("interrupted: finalising the output written so far");
+                break;
+            }
+            let decoded = decoded?;
+            self.stats.add(Stage::Decode, decoded.decode_time);
+            let frame = &decoded.frame.image;
+            let faces = self.analyzer.analyze(frame, &mut self.stats)?;
+            self.stats.count_frame(faces.len());
+            self.records
+                .write_frame(decoded.frame.index, decoded.frame.timestamp_ms, &faces)?;
+
+            let annotated = self.stats.time(Stage::Render, || {
+                render_faces(frame, &faces, self.show_track_id)
+            })?;
+            if let Some(display) = display.as_deref_mut() {
+                if display.show(frame, &annotated)? == Control::Quit {
+                    tracing::info!("ESC pressed: stopping");
+                    break;
+                }
+            }
+            self.encode(annotated)?;
+            progress.inc(1);
+        }
+        Ok(())
+    }
+
+    fn encode(&mut self, annotated: Mat) -> Result<()> {
+        let Some(encoder) = self.encoder.as_mut() else {
+            return Ok(());
+        };
+        let size = FrameSize::of(&annotated);
+        let frame = if size == self.writer_size {
+            annotated
+        } else {
+            if !self.warned_resize {
+                tracing::warn!(
+                    "frame size {}x{} differs from the output video's {}x{}: frames are scaled to fit",
+                    size.width,
+                    size.height,
+                    self.writer_size.width,
+                    self.writer_size.height
+                );
+                self.warned_resize = true;
+            }
+            let mut scaled = Mat::default();
+            imgproc::resize(
+                &annotated,
+                &mut scaled,
+                Size::new(self.writer_size.width, self.writer_size.height),
+                0.0,
+                0.0,
+                imgproc::INTER_AREA,
+            )?;
+            scaled
+        };
+        encoder.send(frame)
+    }
+}
+
+fn render_faces(frame: &Mat, faces: &[FaceResult], show_track_id: bool) -> Result<Mat> {
+    let mut annotated = frame
+        .try_clone()
+        .context("cannot copy the frame for drawing")?;
+    let annotations: Vec<render::Annotation> = faces
+        .iter()
+        .map(|face| render::Annotation {
+            rect: render::BoxCorners::new(
+                face.box_original.x1,
+                face.box_original.y1,
+                face.box_original.x2,
+                face.box_original.y2,
+            ),
+            label: match (show_track_id, face.track_id) {
+                (true, Some(id)) => format!("#{id} {}", face.estimate.label()),
+                _ => face.estimate.label(),
+            },
+        })
+        .collect();
+    render::draw_annotations(&mut annotated, &annotations).context("cannot draw the labels")?;
+    Ok(annotated)
+}

@@ -1,0 +1,163 @@
+//! Decoding and encoding on their own threads, joined to the frame loop by bounded channels, so
+//! both cores are busy while memory stays bounded and frame order is preserved.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow};
+use opencv::core::Mat;
+use video_io::{Frame, VideoReader, VideoWriter};
+
+/// Frames decoded ahead of the frame loop: enough to hide decode jitter, few enough to bound
+/// memory (a 4K BGR frame is 25 MB).
+const DECODE_QUEUE_FRAMES: usize = 4;
+/// Annotated frames waiting for the encoder.
+const ENCODE_QUEUE_FRAMES: usize = 4;
+
+/// A decoded frame and how long decoding it took.
+pub struct Decoded {
+    /// The frame.
+    pub frame: Frame,
+    /// Time spent reading and decoding it.
+    pub decode_time: Duration,
+}
+
+/// The decoding thread.
+pub struct DecodeThread {
+    frames: Receiver<Result<Decoded>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl DecodeThread {
+    /// Starts reading `reader` on its own thread, stopping after `max_frames` when given.
+    pub fn spawn(mut reader: VideoReader, max_frames: Option<u64>) -> Result<Self> {
+        let (sender, frames) = sync_channel(DECODE_QUEUE_FRAMES);
+        let handle = std::thread::Builder::new()
+            .name("decode".to_owned())
+            .spawn(move || decode_loop(&mut reader, max_frames, &sender))
+            .context("cannot start the decoding thread")?;
+        Ok(Self {
+            frames,
+            handle: Some(handle),
+        })
+    }
+
+    /// The next frame, `None` at the end of the input.
+    pub fn next(&mut self) -> Option<Result<Decoded>> {
+        self.frames.recv().ok()
+    }
+}
+
+impl Drop for DecodeThread {
+    fn drop(&mut self) {
+        // Dropping the receiver first makes a blocked sender return, so the join cannot hang.
+        let (_, empty) = sync_channel(0);
+        drop(std::mem::replace(&mut self.frames, empty));
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn decode_loop(
+    reader: &mut VideoReader,
+    max_frames: Option<u64>,
+    sender: &SyncSender<Result<Decoded>>,
+) {
+    let mut decoded = 0u64;
+    loop {
+        if max_frames.is_some_and(|max| decoded >= max) {
+            return;
+        }
+        let start = Instant::now();
+        let message = match reader.next_frame() {
+            Ok(Some(frame)) => Ok(Decoded {
+                frame,
+                decode_time: start.elapsed(),
+            }),
+            Ok(None) => return,
+            Err(err) => Err(anyhow::Error::new(err).context("cannot decode the next frame")),
+        };
+        let failed = message.is_err();
+        if sender.send(message).is_err() || failed {
+            return;
+        }
+        decoded += 1;
+    }
+}
+
+/// The encoding thread: writes annotated frames in the order they are sent.
+pub struct EncodeThread {
+    frames: Option<SyncSender<Mat>>,
+    handle: Option<JoinHandle<Result<Duration>>>,
+}
+
+impl EncodeThread {
+    /// Starts a thread that writes every frame sent to `writer`.
+    pub fn spawn(mut writer: VideoWriter) -> Result<Self> {
+        let (sender, frames) = sync_channel::<Mat>(ENCODE_QUEUE_FRAMES);
+        let handle = std::thread::Builder::new()
+            .name("encode".to_owned())
+            .spawn(move || -> Result<Duration> {
+                let mut busy = Duration::ZERO;
+                for frame in frames {
+                    let start = Instant::now();
+                    writer
+                        .write(&frame)
+                        .context("cannot write the annotated frame")?;
+                    busy += start.elapsed();
+                }
+                writer
+                    .finish()
+                    .context("cannot finalise the annotated video")?;
+                Ok(busy)
+            })
+            .context("cannot start the encoding thread")?;
+        Ok(Self {
+            frames: Some(sender),
+            handle: Some(handle),
+        })
+    }
+
+    /// Queues a frame; fails when the encoder has stopped (its error comes from [`Self::finish`]).
+    pub fn send(&mut self, frame: Mat) -> Result<()> {
+        let sender = self
+            .frames
+            .as_ref()
+            .ok_or_else(|| anyhow!("the encoder is already finished"))?;
+        if sender.send(frame).is_err() {
+            return Err(self
+                .finish_inner()
+                .err()
+                .unwrap_or_else(|| anyhow!("the encoder stopped")));
+        }
+        Ok(())
+    }
+
+    /// Waits for every queued frame to be written and the file finalised; returns the time spent
+    /// encoding.
+    pub fn finish(mut self) -> Result<Duration> {
+        self.finish_inner()
+    }
+
+    fn finish_inner(&mut self) -> Result<Duration> {
+        drop(self.frames.take());
+        match self.handle.take() {
+            Some(handle) => handle
+                .join()
+                .map_err(|_| anyhow!("the encoding thread panicked"))?,
+            None => Err(anyhow!("the encoder is already finished")),
+        }
+    }
+}
+
+impl Drop for EncodeThread {
+    fn drop(&mut self) {
+        if self.handle.is_some() {
+            if let Err(err) = self.finish_inner() {
+                tracing::error!("{err:#}");
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Per-stage timings and counts of a run, and the closing summary.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// The stages of the frame loop, in data-flow order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and decoding a frame.
+    Decode,
+    /// Shrinking the frame to the processing size.
+    Resize,
+    /// Finding faces.
+    Detect,
+    /// Cropping, preprocessing and running the estimator nets.
+    Estimate,
+    /// Drawing boxes and labels.
+    Render,
+    /// Encoding and writing the annotated frame (and structured output).
+    Encode,
+}
+
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 6] = [
+        Stage::Decode,
+        Stage::Resize,
+        Stage::Detect,
+        Stage::Estimate,
+        Stage::Render,
+        Stage::Encode,
+    ];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Lower-case name used in logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Decode => "decode",
+            Stage::Resize => "resize",
+            Stage::Detect => "detect",
+            Stage::Estimate => "estimate",
+            Stage::Render => "render",
+            Stage::Encode => "encode",
+        }
+    }
+}
+
+/// Accumulates what happened during a run.
+#[derive(Debug)]
+pub struct RunStats {
+    started: Instant,
+    stage_totals: [Duration; Stage::ALL.len()],
+    /// Frames processed.
+    pub frames: u64,
+    /// Frames in which at least one face was found.
+    pub frames_with_faces: u64,
+    /// Faces estimated over the whole run.
+    pub faces: u64,
+}
+
+impl Default for RunStats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RunStats {
+    /// Starts the clock.
+    pub fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            stage_totals: [Duration::ZERO; Stage::ALL.len()],
+            frames: 0,
+            frames_with_faces: 0,
+            faces: 0,
+        }
+    }
+
+    /// Runs `work`, adding its duration to `stage`.
+    pub fn time<T>(&mut self, stage: Stage, work: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let result = work();
+        self.add(stage, start.elapsed());
+        result
+    }
+
+    /// Adds a measured duration to `stage`.
+    pub fn add(&mut self, stage: Stage, elapsed: Duration) {
+        self.stage_totals[stage.index()] += elapsed;
+    }
+
+    /// Counts one processed frame with `faces` faces in it.
+    pub fn count_frame(&mut self, faces: usize) {
+        self.frames += 1;
+        if faces > 0 {
+            self.frames_with_faces += 1;
+        }
+        self.faces += faces as u64;
+    }
+
+    /// Mean milliseconds per frame spent in `stage`.
+    pub fn mean_ms(&self, stage: Stage) -> f64 {
+        if self.frames == 0 {
+            return 0.0;
+        }
+        self.stage_totals[stage.index()].as_secs_f64() * 1e3 / self.frames as f64
+    }
+
+    /// Frames per second over the wall-clock time of the run.
+    pub fn fps(&self) -> f64 {
+        let seconds = self.started.elapsed().as_secs_f64();
+        if seconds > 0.0 {
+            self.frames as f64 / seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+impl fmt::Display for RunStats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} frames, {} with faces, {} faces, {:.1} FPS; mean ms per frame:",
+            self.frames,
+            self.frames_with_faces,
+            self.faces,
+            self.fps()
+        )?;
+        for stage in Stage::ALL {
+            write!(f, " {} {:.2}", stage.name(), self.mean_ms(stage))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn means_are_per_frame_and_counts_add_up() {
+        let mut stats = RunStats::new();
+        stats.add(Stage::Detect, Duration::from_millis(30));
+        stats.add(Stage::Detect, Duration::from_millis(10));
+        stats.count_frame(2);
+        stats.count_frame(0);
+        assert_eq!(stats.frames, 2);
+        assert_eq!(stats.frames_with_faces, 1);
+        assert_eq!(stats.faces, 2);
+        assert!((stats.mean_ms(Stage::Detect) - 20.0).abs() < 1e-9);
+        assert_eq!(stats.mean_ms(Stage::Encode), 0.0);
+    }
+}

@@ -1,0 +1,221 @@
+//! [`YunetDetector`]: the [`FaceDetector`] that runs YuNet through tract.
+
+use std::path::Path;
+
+use opencv::core::{Mat, Vec3b};
+use opencv::prelude::*;
+
+use super::config::YunetConfig;
+use super::decode::{HeadOutputs, decode_head};
+use super::face::YunetFace;
+use super::input_size::{InputSize, STRIDES};
+use super::model::YunetModel;
+use super::nms::{NmsParams, NonMaxSuppression};
+use super::preprocess::write_row;
+use super::session::Session;
+use crate::detector::{Detection, FaceDetector, check_bgr_frame};
+use crate::error::DetectError;
+use crate::face_box::FaceBox;
+
+/// How many input sizes keep a ready plan. A video has one frame size; a directory of videos may
+/// alternate between a few. Building a plan takes about as long as a few frames' inference.
+const MAX_CACHED_INPUT_SIZES: usize = 4;
+
+/// YuNet face detector: loads and parses the model once, optimises one plan per frame size (on
+/// the first frame of that size) and reuses its buffers for every frame.
+#[derive(Debug)]
+pub struct YunetDetector {
+    model: YunetModel,
+    nms_params: NmsParams,
+    /// Most recently used first.
+    sessions: Vec<Session>,
+    candidates: Vec<YunetFace>,
+    kept: Vec<usize>,
+    nms: NonMaxSuppression,
+    faces: Vec<YunetFace>,
+}
+
+impl YunetDetector {
+    /// Validates `config` and loads its model (a relative path is taken relative to
+    /// `models_dir`).
+    pub fn new(config: &YunetConfig, models_dir: &Path) -> Result<Self, DetectError> {
+        config.validate()?;
+        let model = YunetModel::load(&config.model_path(models_dir))?;
+        tracing::debug!(model = %model.path().display(), "YuNet model parsed");
+        Ok(Self {
+            model,
+            nms_params: NmsParams {
+                score_threshold: config.score_threshold,
+                iou_threshold: config.nms_threshold,
+                top_k: config.top_k,
+            },
+            sessions: Vec::with_capacity(MAX_CACHED_INPUT_SIZES),
+            candidates: Vec::new(),
+            kept: Vec::new(),
+            nms: NonMaxSuppression::default(),
+            faces: Vec::new(),
+        })
+    }
+
+    /// The faces in a BGR 8-bit frame exactly as OpenCV's `FaceDetectorYN::detect` reports them
+    /// for the same frame (float boxes, landmarks and scores, best score first). The slice lives
+    /// until the next call.
+    pub fn detect_faces(&mut self, frame_bgr: &Mat) -> Result<&[YunetFace], DetectError> {
+        check_bgr_frame(frame_bgr)?;
+        let width = frame_bgr.cols();
+        let height = frame_bgr.rows();
+        let size = InputSize::padded_for(
+            width.unsigned_abs() as usize,
+            height.unsigned_abs() as usize,
+        );
+        let session = self.session_for(size)?;
+        let outputs = session.run(|tensor| {
+            for y in 0..height {
+                let row = frame_bgr
+                    .at_row::<Vec3b>(y)
+                    .map_err(DetectError::opencv("read a frame row for YuNet"))?;
+                write_row(tensor, size, y.unsigned_abs() as usize, row);
+            }
+            Ok(())
+        })?;
+        self.candidates.clear();
+        for (index, &stride) in STRIDES.iter().enumerate() {
+            let group = |offset: usize| -> Result<&[f32], DetectError> {
+                let output = &outputs[offset * STRIDES.len() + index];
+                output
+                    .try_as_plain_ram()
+                    .and_then(|view| view.as_slice::<f32>())
+                    .map_err(|error| DetectError::Inference {
+                        detector: "yunet",
+                        reason: format!("unreadable output: {error:#}"),
+                    })
+            };
+            let head = HeadOutputs {
+                stride,
+                cls: group(0)?,
+                obj: group(1)?,
+                bbox: group(2)?,
+                kps: group(3)?,
+            };
+            decode_head(
+                &head,
+                size,
+                self.nms_params.score_threshold,
+                &mut self.candidates,
+            );
+        }
+        self.nms
+            .run(&self.candidates, &self.nms_params, &mut self.kept);
+        self.faces.clear();
+        let candidates = &self.candidates;
+        self.faces.extend(
+            self.kept
+                .iter()
+                .filter_map(|&index| candidates.get(index).copied()),
+        );
+        Ok(&self.faces)
+    }
+
+    /// The session for `size`, built on first use and moved to the front of the cache.
+    fn session_for(&mut self, size: InputSize) -> Result<&mut Session, DetectError> {
+        match self.sessions.iter().position(|s| s.size() == size) {
+            Some(0) => {}
+            Some(index) => {
+                let session = self.sessions.remove(index);
+                self.sessions.insert(0, session);
+            }
+            None => {
+                let started = std::time::Instant::now();
+                let plan = self.model.plan(size)?;
+                let session =
+                    Session::new(size, &plan).map_err(|error| DetectError::Inference {
+                        detector: "yunet",
+                        reason: format!("{}x{} input: {error:#}", size.width, size.height),
+                    })?;
+                tracing::info!(
+                    width = size.width,
+                    height = size.height,
+                    millis = started.elapsed().as_millis() as u64,
+                    "YuNet plan optimised for a new input size"
+                );
+                self.sessions.truncate(MAX_CACHED_INPUT_SIZES - 1);
+                self.sessions.insert(0, session);
+            }
+        }
+        self.sessions.first_mut().ok_or(DetectError::Inference {
+            detector: "yunet",
+            reason: "no session after building one".to_owned(),
+        })
+    }
+}
+
+impl FaceDetector for YunetDetector {
+    /// [`YunetDetector::detect_faces`], each box rounded to whole pixels (`x2 = x + w`) and
+    /// clipped to the frame; a box left empty by clipping is dropped.
+    fn detect(&mut self, frame_bgr: &Mat) -> Result<Vec<Detection>, DetectError> {
+        let width = frame_bgr.cols();
+        let height = frame_bgr.rows();
+        let faces = self.detect_faces(frame_bgr)?;
+        Ok(faces
+            .iter()
+            .filter_map(|face| to_detection(face, width, height))
+            .collect())
+    }
+
+    fn name(&self) -> &'static str {
+        "yunet"
+    }
+}
+
+/// The detection for `face` in a `width` x `height` frame, or `None` if its box lies outside.
+fn to_detection(face: &YunetFace, width: i32, height: i32) -> Option<Detection> {
+    // `as` saturates (and maps NaN to 0), so no float can overflow the box.
+    let clip = |value: f32, limit: i32| (value.round() as i32).clamp(0, limit);
+    let face_box = FaceBox::new(
+        clip(face.x, width),
+        clip(face.y, height),
+        clip(face.x + face.width, width),
+        clip(face.y + face.height, height),
+    );
+    (face_box.width() > 0 && face_box.height() > 0).then_some(Detection {
+        face: face_box,
+        confidence: Some(face.score),
+        landmarks: Some(face.landmarks),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{LANDMARK_COUNT, Point2f};
+
+    fn face(x: f32, y: f32, width: f32, height: f32) -> YunetFace {
+        YunetFace {
+            x,
+            y,
+            width,
+            height,
+            landmarks: [Point2f::new(1.0, 2.0); LANDMARK_COUNT],
+            score: 0.93,
+        }
+    }
+
+    #[test]
+    fn boxes_are_rounded_with_x2_at_x_plus_w_and_keep_score_and_landmarks() {
+        let detection = to_detection(&face(10.4, 20.6, 30.2, 40.0), 100, 100).unwrap();
+        assert_eq!(detection.face, FaceBox::new(10, 21, 41, 61));
+        assert_eq!(detection.confidence, Some(0.93));
+        assert_eq!(
+            detection.landmarks,
+            Some([Point2f::new(1.0, 2.0); LANDMARK_COUNT])
+        );
+    }
+
+    #[test]
+    fn boxes_are_clipped_to_the_frame_and_dropped_when_outside() {
+        let clipped = to_detection(&face(-5.0, 90.0, 20.0, 30.0), 100, 100).unwrap();
+        assert_eq!(clipped.face, FaceBox::new(0, 90, 15, 100));
+        assert!(to_detection(&face(101.0, 10.0, 20.0, 20.0), 100, 100).is_none());
+        assert!(to_detection(&face(f32::NAN, 10.0, 20.0, 20.0), 100, 100).is_none());
+    }
+}

@@ -1,0 +1,54 @@
+//! YuNet (`face_detection_yunet_2023mar.onnx`, libfacedetection's 2023 model) run in pure Rust
+//! by tract: a fast, accurate detector that also predicts five landmarks per face.
+//!
+//! # Pipeline
+//! 1. The BGR frame is written, unscaled, into the top-left corner of a planar `f32` tensor whose
+//!    sides are the frame's rounded up to a multiple of 32 (zeros in the padding): what OpenCV's
+//!    `FaceDetectorYN` does (`copyMakeBorder` + `blobFromImage`), so network pixels are frame
+//!    pixels.
+//! 2. tract runs the network; the twelve outputs (cls/obj/bbox/kps at strides 8, 16, 32) are
+//!    decoded as `FaceDetectorYN::postProcess` does: score `sqrt(cls * obj)` with both clamped to
+//!    0..1, box centre `(cell + d) * stride`, size `exp(d) * stride`, landmarks
+//!    `(cell + d) * stride` ([`decode`]).
+//! 3. Candidates below the score threshold are dropped, the rest go through OpenCV's
+//!    `NMSBoxes` rules (integer boxes, stable score sort, `top_k`, IoU `<=` threshold kept)
+//!    ([`nms`]).
+//!
+//! # Input size: the frame's own size padded to a multiple of 32, not a 640x640 letterbox
+//! The file declares a fixed `1x3x640x640` input, but its graph does not depend on it: every
+//! `Reshape` uses `[1, -1, k]`, the two FPN `Resize` nodes use scale factors (x2), and
+//! everything else is convolution and pooling. Only the value-info shapes stored in the file
+//! mention 640; they are ignored at load time ([`model`]). So the network runs at the frame's
+//! padded size: 544x320 for the 539x302 processing frame of `input1.mp4`, 174,080 pixels
+//! against 409,600 for a 640x640 letterbox, and the same faces as OpenCV's `FaceDetectorYN`,
+//! which pads the same way (the oracle test checks it). Measured with
+//! `cargo bench -p detect --bench yunet_vs_haar` (release, one thread, 2-core VM shared with
+//! other builds): 14.0 ms per 539x302 frame against 48.7 ms for the same frames letterboxed to
+//! 640x640, and 59.5 ms for the Haar cascade.
+//!
+//! A plan with symbolic height and width was tried and rejected: tract optimises it far less
+//! (about 7x slower per frame than a concrete-shape plan), while a concrete plan costs only
+//! 50-70 ms to build. So one optimised plan is built per padded frame size, on the first frame
+//! of that size, and cached (up to four sizes); a video has a single size.
+//!
+//! # Buffers
+//! The parsed graph, each plan, its execution state and its input tensor live as long as the
+//! detector; a frame writes the tensor in place and the decode/NMS vectors keep their capacity.
+//! tract itself allocates the intermediate activations of each run.
+
+mod config;
+mod decode;
+mod detector;
+mod face;
+mod input_size;
+mod model;
+mod nms;
+mod preprocess;
+mod session;
+
+pub use config::{
+    DEFAULT_YUNET_MODEL, DEFAULT_YUNET_NMS_THRESHOLD, DEFAULT_YUNET_SCORE_THRESHOLD,
+    DEFAULT_YUNET_TOP_K, YunetConfig,
+};
+pub use detector::YunetDetector;
+pub use face::YunetFace;

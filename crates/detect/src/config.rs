@@ -60,8 +60,6 @@ impl FromStr for DetectorKind {
 }
 
 /// The `[detector]` section: which detector to run and the parameters of each.
-///
-/// A YuNet section (`yunet`) is added by the YuNet module.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DetectorConfig {

@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use crate::config::DetectorKind;
-
 /// The command that puts the detector model files into `<workspace>/models/`.
 pub const FETCH_MODELS_HINT: &str = "run `cargo xtask fetch-models --mirror ../shared/mirror` \
      (or without `--mirror` to download), or point AGENDER_MODELS / the config's model paths at them";
@@ -91,15 +89,6 @@ pub enum DetectError {
         /// The OpenCV error.
         #[source]
         source: opencv::Error,
-    },
-
-    /// The configured detector kind is not built into this version.
-    #[error("detector `{kind}` is not available yet: {reason}; use `haar` or `dnn`")]
-    Unavailable {
-        /// The requested kind.
-        kind: DetectorKind,
-        /// Why it is not available.
-        reason: &'static str,
     },
 }
 

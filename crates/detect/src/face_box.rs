@@ -55,7 +55,11 @@ impl FaceBox {
         }
         let intersection = inter_w * inter_h;
         let union = area(self) + area(other) - intersection;
-        if union <= 0.0 { 0.0 } else { intersection / union }
+        if union <= 0.0 {
+            0.0
+        } else {
+            intersection / union
+        }
     }
 }
 

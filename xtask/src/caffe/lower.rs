@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result, bail, ensure};
 
 use super::geometry;
+use super::lrn::lrn;
 use super::net::{Layer, LayerOp, NetDefinition};
 use super::proto::{
-    ConvolutionParameter, InnerProductParameter, LRN_ACROSS_CHANNELS, LrnParameter, POOL_AVE,
-    POOL_MAX, PoolingParameter, ReluParameter, SoftmaxParameter,
+    ConvolutionParameter, InnerProductParameter, POOL_AVE, POOL_MAX, PoolingParameter,
+    ReluParameter, SoftmaxParameter,
 };
 use super::weights::{Blob, WeightStore};
 use crate::onnx::{Attribute, Dim, ModelBuilder, Value};
@@ -30,9 +31,11 @@ const CHANNEL_AXIS: i32 = 1;
 
 /// A Caffe blob during lowering: the ONNX value holding it and its shape without the batch.
 #[derive(Debug, Clone)]
-struct Tensor {
-    value: Value,
-    shape: Vec<usize>,
+pub(super) struct Tensor {
+    /// The ONNX value.
+    pub(super) value: Value,
+    /// Shape without the batch dimension.
+    pub(super) shape: Vec<usize>,
 }
 
 /// Converts the net into an ONNX model called `graph_name`.
@@ -111,7 +114,7 @@ fn lower_layer(
 }
 
 /// The `[C, H, W]` of an image blob.
-fn image_shape(bottom: &Tensor) -> Result<[usize; 3]> {
+pub(super) fn image_shape(bottom: &Tensor) -> Result<[usize; 3]> {
     match bottom.shape.as_slice() {
         &[c, h, w] => Ok([c, h, w]),
         other => bail!("expects an N x C x H x W input, got N x {other:?}"),
@@ -298,36 +301,6 @@ fn pooling(
         }
         other => bail!("pooling method {other} is not supported (only MAX and AVE)"),
     }
-}
-
-fn lrn(model: &mut ModelBuilder, name: &str, bottom: &Tensor, p: &LrnParameter) -> Result<Tensor> {
-    image_shape(bottom)?;
-    ensure!(
-        p.norm_region.unwrap_or(LRN_ACROSS_CHANNELS) == LRN_ACROSS_CHANNELS,
-        "only ACROSS_CHANNELS normalisation is supported"
-    );
-    // Defaults from caffe.proto's LRNParameter.
-    let size = p.local_size.unwrap_or(5);
-    ensure!(
-        size % 2 == 1,
-        "local_size {size} must be odd (as Caffe requires)"
-    );
-    let value = model.node(
-        "LRN",
-        name,
-        &[&bottom.value],
-        vec![
-            Attribute::int("size", i64::from(size)),
-            // Both Caffe and ONNX divide alpha by the window size.
-            Attribute::float("alpha", p.alpha.unwrap_or(1.0)),
-            Attribute::float("beta", p.beta.unwrap_or(0.75)),
-            Attribute::float("bias", p.k.unwrap_or(1.0)),
-        ],
-    )?;
-    Ok(Tensor {
-        value,
-        shape: bottom.shape.clone(),
-    })
 }
 
 fn inner_product(

@@ -16,6 +16,7 @@
 mod geometry;
 mod layer_type;
 mod lower;
+mod lrn;
 mod net;
 pub mod proto;
 mod prototxt;
@@ -34,7 +35,7 @@ pub use lower::{INPUT_NAME, OPSET};
 use crate::onnx::ModelBuilder;
 
 /// Version of this converter, recorded in the models it writes (bump when the output changes).
-pub const CONVERTER_VERSION: &str = "caffe2onnx-1";
+pub const CONVERTER_VERSION: &str = "caffe2onnx-3";
 
 /// Converts `prototxt` (net definition) + `caffemodel` (weights) to an ONNX model at `out`
 /// (written atomically).

@@ -49,8 +49,9 @@ fn check_net(prototxt: &str, caffemodel: &str, classes: usize) {
     assert_eq!(
         ops,
         [
-            "Conv", "Relu", "MaxPool", "LRN", "Conv", "Relu", "MaxPool", "LRN", "Conv", "Relu",
-            "MaxPool", "Flatten", "Gemm", "Relu", "Gemm", "Relu", "Gemm", "Softmax"
+            "Conv", "Relu", "MaxPool", "Mul", "Conv", "Sqrt", "Sqrt", "Mul", "Div", "Conv", "Relu",
+            "MaxPool", "Mul", "Conv", "Sqrt", "Sqrt", "Mul", "Div", "Conv", "Relu", "MaxPool",
+            "Flatten", "Gemm", "Relu", "Gemm", "Relu", "Gemm", "Softmax"
         ]
     );
     for pool in graph.node.iter().filter(|n| n.op_type == "MaxPool") {

@@ -137,7 +137,7 @@ fn old_format_net_with_legacy_blobs_matches_caffe_reference_on_a_batch() {
 }
 
 /// A current-format net (`layer`, string types, `Input` layer, N-D blob shapes) exercising
-/// per-axis kernel/stride/pad, leaky ReLU, average pooling with padding where Caffe clips the last
+/// per-axis kernel/stride/pad, leaky ReLU, LRN with a general beta, average pooling with padding where Caffe clips the last
 /// window (5 -> 3, plain ceil would give 4), a transposed inner product without bias, softmax.
 const NEW_NET: &str = r#"
 name: 'TinyNew'
@@ -146,7 +146,8 @@ layer { name: 'conv' type: 'Convolution' bottom: 'data' top: 'conv'
   param { lr_mult: 1 } param { lr_mult: 2 }
   convolution_param { num_output: 4 kernel_h: 3 kernel_w: 2 stride: 2 pad_h: 1 pad_w: 0 } }
 layer { name: 'leaky' type: 'ReLU' bottom: 'conv' top: 'leaky' relu_param { negative_slope: 0.1 } }
-layer { name: 'pool' type: 'Pooling' bottom: 'leaky' top: 'pool'
+layer { name: 'norm' type: 'LRN' bottom: 'leaky' top: 'norm' lrn_param { local_size: 3 alpha: 0.3 beta: 0.6 k: 1.5 } }
+layer { name: 'pool' type: 'Pooling' bottom: 'norm' top: 'pool'
   pooling_param { pool: AVE kernel_size: 2 stride: 2 pad: 1 } }
 layer { name: 'fc' type: 'InnerProduct' bottom: 'pool' top: 'fc'
   inner_product_param { num_output: 4 bias_term: false transpose: true } }
@@ -192,8 +193,9 @@ fn new_format_net_matches_caffe_reference() {
     );
     assert_eq!((conv.h, conv.w), (5, 5));
     let leaky = reference::relu(&conv, 0.1);
+    let norm = reference::lrn(&leaky, 3, 0.3, 0.6, 1.5);
     let pool = reference::pooling(
-        &leaky,
+        &norm,
         Win {
             kernel: [2, 2],
             pad: [1, 1],
@@ -259,7 +261,8 @@ fn conversion_is_deterministic_and_declares_a_symbolic_batch() {
     assert_eq!(
         ops,
         [
-            "Conv", "Relu", "MaxPool", "LRN", "Flatten", "Gemm", "Relu", "Gemm", "Softmax"
+            "Conv", "Relu", "MaxPool", "Mul", "Conv", "Sqrt", "Sqrt", "Mul", "Div", "Flatten",
+            "Gemm", "Relu", "Gemm", "Softmax"
         ]
     );
     let ceil_mode = graph.node[2]

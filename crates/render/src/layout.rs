@@ -47,8 +47,7 @@ pub fn place_label(
         background: Rect::new(left, top, width, height),
         text_origin: Point::new(
             left.saturating_add(padding),
-            top.saturating_add(padding)
-                .saturating_add(text.size.height),
+            top.saturating_add(padding).saturating_add(text.size.height),
         ),
     }
 }

@@ -24,6 +24,6 @@ pub use draw::draw_annotations;
 pub use error::RenderError;
 pub use layout::{LabelPlacement, TextMetrics, place_label};
 pub use style::{
-    BOX_COLOR, FONT_SCALE_PER_DIAGONAL_PIXEL, FrameStyle, LABEL_BACKGROUND_COLOR,
-    LABEL_TEXT_COLOR, MIN_FONT_SCALE, THICKNESS_DIAGONAL_DIVISOR, line_thickness,
+    BOX_COLOR, FONT_SCALE_PER_DIAGONAL_PIXEL, FrameStyle, LABEL_BACKGROUND_COLOR, LABEL_TEXT_COLOR,
+    MIN_FONT_SCALE, THICKNESS_DIAGONAL_DIVISOR, line_thickness,
 };

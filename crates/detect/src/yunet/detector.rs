@@ -4,12 +4,13 @@ use std::path::Path;
 
 use opencv::core::{Mat, Vec3b};
 use opencv::prelude::*;
+use tract_onnx::prelude::TValue;
 
 use super::config::YunetConfig;
 use super::decode::{HeadOutputs, decode_head};
 use super::face::YunetFace;
 use super::input_size::{InputSize, STRIDES};
-use super::model::YunetModel;
+use super::model::{OUTPUT_NAMES, YunetModel};
 use super::nms::{NmsParams, NonMaxSuppression};
 use super::preprocess::write_row;
 use super::session::Session;
@@ -80,22 +81,12 @@ impl YunetDetector {
         })?;
         self.candidates.clear();
         for (index, &stride) in STRIDES.iter().enumerate() {
-            let group = |offset: usize| -> Result<&[f32], DetectError> {
-                let output = &outputs[offset * STRIDES.len() + index];
-                output
-                    .try_as_plain_ram()
-                    .and_then(|view| view.as_slice::<f32>())
-                    .map_err(|error| DetectError::Inference {
-                        detector: "yunet",
-                        reason: format!("unreadable output: {error:#}"),
-                    })
-            };
             let head = HeadOutputs {
                 stride,
-                cls: group(0)?,
-                obj: group(1)?,
-                bbox: group(2)?,
-                kps: group(3)?,
+                cls: output_values(&outputs, index)?,
+                obj: output_values(&outputs, STRIDES.len() + index)?,
+                bbox: output_values(&outputs, 2 * STRIDES.len() + index)?,
+                kps: output_values(&outputs, 3 * STRIDES.len() + index)?,
             };
             decode_head(
                 &head,
@@ -142,10 +133,12 @@ impl YunetDetector {
                 self.sessions.insert(0, session);
             }
         }
-        self.sessions.first_mut().ok_or(DetectError::Inference {
-            detector: "yunet",
-            reason: "no session after building one".to_owned(),
-        })
+        self.sessions
+            .first_mut()
+            .ok_or_else(|| DetectError::Inference {
+                detector: "yunet",
+                reason: "no session after building one".to_owned(),
+            })
     }
 }
 
@@ -165,6 +158,25 @@ impl FaceDetector for YunetDetector {
     fn name(&self) -> &'static str {
         "yunet"
     }
+}
+
+/// The values of output `index` (in [`OUTPUT_NAMES`] order) as a flat slice.
+fn output_values(outputs: &[TValue], index: usize) -> Result<&[f32], DetectError> {
+    let unreadable = |reason: String| DetectError::Inference {
+        detector: "yunet",
+        reason,
+    };
+    let output = outputs.get(index).ok_or_else(|| {
+        unreadable(format!(
+            "the plan returned {} outputs, expected {}",
+            outputs.len(),
+            OUTPUT_NAMES.len()
+        ))
+    })?;
+    output
+        .try_as_plain_ram()
+        .and_then(|view| view.as_slice::<f32>())
+        .map_err(|error| unreadable(format!("output {index} is not readable as f32: {error:#}")))
 }
 
 /// The detection for `face` in a `width` x `height` frame, or `None` if its box lies outside.

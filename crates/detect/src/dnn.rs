@@ -53,8 +53,9 @@ impl NormalizedBox {
     }
 }
 
-/// Turns the flat SSD output (`K` rows of [`SSD_VALUES`] floats) into detections in pixels of
-/// `frame`, keeping rows with confidence at least `threshold`, in output order.
+/// Turns the flat SSD output (`K` rows of 7 floats: image id, class id, confidence, x1, y1, x2,
+/// y2) into detections in pixels of `frame`, keeping rows with confidence at least `threshold`,
+/// in output order.
 pub fn ssd_detections(output: &[f32], frame: ImageSize, threshold: f32) -> Vec<Detection> {
     output
         .chunks_exact(SSD_VALUES)
@@ -150,5 +151,34 @@ impl FaceDetector for DnnDetector {
 
     fn name(&self) -> &'static str {
         "dnn"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_below_the_threshold_are_dropped_and_corners_truncate_toward_zero() {
+        let frame = ImageSize::new(539, 302);
+        #[rustfmt::skip]
+        let output = [
+            0.0, 1.0, 0.95, -0.01, 0.5, 0.25, 1.01,
+            0.0, 1.0, 0.69, 0.1, 0.1, 0.2, 0.2,
+            0.0, 1.0, 0.70, 0.1, 0.2, 0.3, 0.4,
+            0.0, 1.0, 0.99, // a truncated row is ignored
+        ];
+        let detections = ssd_detections(&output, frame, 0.7);
+        let boxes: Vec<FaceBox> = detections.iter().map(|d| d.face).collect();
+        // -0.01 * 539 = -5.39 -> -5; 1.01 * 302 = 305.02 -> 305; 0.3 * 539 = 161.7 -> 161.
+        assert_eq!(
+            boxes,
+            [
+                FaceBox::new(-5, 151, 134, 305),
+                FaceBox::new(53, 60, 161, 120)
+            ]
+        );
+        assert_eq!(detections[0].confidence, Some(0.95));
+        assert_eq!(detections[1].confidence, Some(0.70));
     }
 }

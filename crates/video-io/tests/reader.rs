@@ -57,6 +57,7 @@ fn the_original_gif_decodes_all_70_frames() {
     let mut reader = VideoReader::open(&Source::File(mirror_file("input1.gif"))).expect("open");
     assert_eq!(reader.frame_size(), FrameSize::new(400, 225));
     assert_eq!(reader.fps(), Some(10.0));
+    assert_eq!(reader.frame_count(), Some(70));
     let frames = read_all(&mut reader);
     assert_eq!(frames.len(), 70);
     assert!(frames.iter().all(|f| f.size() == FrameSize::new(400, 225)));
@@ -70,6 +71,24 @@ fn tv_5_frames_has_five_frames() {
     let frames = read_all(&mut reader);
     assert_eq!(frames.len(), 5);
     assert_eq!(reader.frame_count(), Some(5));
+}
+
+#[test]
+fn an_xvid_avi_opens_with_its_size_and_rate() {
+    let mut reader =
+        VideoReader::open(&Source::File(test_video("megamind_animated.avi"))).expect("open");
+    assert_eq!(reader.frame_size(), FrameSize::new(720, 528));
+    let fps = reader.fps().expect("an AVI has a frame rate");
+    assert!((fps - 23.976).abs() < 0.01, "{fps}");
+    for index in 0..10 {
+        let frame = reader.next_frame().expect("decode").expect("a frame");
+        assert_eq!(
+            (frame.index, frame.size()),
+            (index, FrameSize::new(720, 528))
+        );
+        assert_eq!(frame.image.typ(), CV_8UC3);
+        assert!((frame.timestamp_ms - index as f64 * 1000.0 / fps).abs() < 1e-9);
+    }
 }
 
 #[test]

@@ -25,6 +25,8 @@ const DEFAULT_K: f32 = 1.0;
 /// The `beta` computed with two square roots instead of a general power (Caffe's default and the
 /// value of every AlexNet-style net, the Levi-Hassner ones included).
 const SQRT_PATH_BETA: f32 = 0.75;
+/// Largest channel count accepted: the band matrix has `channels^2` weights (4 GiB at 32768).
+const MAX_CHANNELS: usize = 16_384;
 
 /// The `C x C` weights of the windowed channel sum: `scale` where output channel `o` reads input
 /// channel `i` (`|o - i| <= half`), else 0; row-major `[o][i]`.
@@ -48,6 +50,10 @@ pub(super) fn lrn(
     p: &LrnParameter,
 ) -> Result<Tensor> {
     let [channels, _, _] = image_shape(bottom)?;
+    ensure!(
+        channels <= MAX_CHANNELS,
+        "LRN over {channels} channels is not supported (at most {MAX_CHANNELS})"
+    );
     ensure!(
         p.norm_region.unwrap_or(LRN_ACROSS_CHANNELS) == LRN_ACROSS_CHANNELS,
         "only ACROSS_CHANNELS normalisation is supported"

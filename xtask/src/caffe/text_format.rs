@@ -57,6 +57,7 @@ pub fn parse(text: &str) -> Result<TextMessage> {
     let mut parser = Parser {
         tokens,
         position: 0,
+        depth: 0,
     };
     let message = parser.message(None)?;
     Ok(message)
@@ -249,7 +250,12 @@ fn code_point(digits: &str, radix: u32, line: usize) -> Result<char> {
 struct Parser {
     tokens: Vec<Token>,
     position: usize,
+    /// Current nesting depth of messages, bounded by [`MAX_DEPTH`].
+    depth: usize,
 }
+
+/// Deepest message nesting accepted (Caffe definitions nest 3-4 levels); bounds the recursion.
+const MAX_DEPTH: usize = 64;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -268,6 +274,20 @@ impl Parser {
 
     /// Parses fields until `close` (or the end of input for the top level).
     fn message(&mut self, close: Option<(char, usize)>) -> Result<TextMessage> {
+        if let Some((_, line)) = close {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                bail!("line {line}: messages nested more than {MAX_DEPTH} deep");
+            }
+        }
+        let message = self.fields_until(close);
+        if close.is_some() {
+            self.depth -= 1;
+        }
+        message
+    }
+
+    fn fields_until(&mut self, close: Option<(char, usize)>) -> Result<TextMessage> {
         let mut message = TextMessage::default();
         loop {
             let Some(token) = self.next() else {
@@ -447,5 +467,28 @@ mod tests {
         assert!(stray.contains("expected a field name"), "{stray}");
         let bad_char = parse("a: 1\n  @").unwrap_err().to_string();
         assert!(bad_char.contains("line 2"), "{bad_char}");
+    }
+
+    #[test]
+    fn random_input_never_panics() {
+        // Fragments of the syntax glued at random: every outcome must be Ok or Err, never a panic.
+        const PIECES: [&str; 16] = [
+            "a", "{", "}", "<", ">", "[", "]", ":", ",", ";", "\"x\\", "'\\1", "-1e", "# c\n",
+            "\n", " ",
+        ];
+        let mut state = 12_345u32;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 24) {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                text.push_str(PIECES[(state >> 16) as usize % PIECES.len()]);
+            }
+            let _ = parse(&text);
+            let _ = crate::caffe::prototxt::parse_net(&text);
+        }
+        let deep = format!("{}{}", "a {".repeat(100_000), "}".repeat(100_000));
+        let error = parse(&deep).unwrap_err().to_string();
+        assert!(error.contains("nested more than 64"), "{error}");
+        assert!(parse(&format!("{}{}", "a {".repeat(60), "}".repeat(60))).is_ok());
     }
 }

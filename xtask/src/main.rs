@@ -1,5 +1,7 @@
 //! `cargo xtask`: project tasks (see `cargo xtask --help`).
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -28,6 +30,20 @@ enum Command {
     /// Fetch the model files and sample clips of models/manifest.toml (checking size and sha256),
     /// then convert SSR-Net (and the Caffe nets) to ONNX in models/.
     FetchModels(FetchModelsArgs),
+    /// Benchmark the release app (every detector x estimator on the test clips, detection alone,
+    /// a long run with RSS over time) and tract vs onnxruntime on SSR-Net; writes
+    /// docs/BENCHMARKS.md and docs/benchmarks/latest.json.
+    Bench(BenchArgs),
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// A previous docs/benchmarks/latest.json: print the ratios of this run to it.
+    #[arg(long, value_name = "FILE")]
+    compare: Option<PathBuf>,
+    /// Only print the report; do not write docs/.
+    #[arg(long)]
+    no_write: bool,
 }
 
 #[derive(clap::Args)]
@@ -64,6 +80,7 @@ fn main() -> Result<()> {
         .init();
     match Cli::parse().command {
         Command::FetchModels(args) => run_fetch_models(args),
+        Command::Bench(args) => run_bench(args),
     }
 }
 
@@ -101,6 +118,25 @@ fn run_fetch_models(args: FetchModelsArgs) -> Result<()> {
         convert: !args.no_convert,
     };
     fetch_models(&options).map(|_| ())
+}
+
+fn run_bench(args: BenchArgs) -> Result<()> {
+    let root = workspace_root()?;
+    let shared = std::env::var_os("AGENDER_SHARED")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("..").join("shared"));
+    let models_dir = std::env::var_os(MODELS_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("models"));
+    bench::run(&bench::BenchOptions {
+        root,
+        shared,
+        models_dir,
+        compare: args.compare,
+        write_docs: !args.no_write,
+    })
 }
 
 /// The workspace root: the parent of this crate's folder.

@@ -1,7 +1,17 @@
 //! [`OnnxNet`]: one ONNX file loaded into tract once, with a batch input of fixed per-item
-//! shape, optimised and turned into a runnable plan that every call reuses.
+//! shape, and one optimised plan per batch size, built on first use and reused.
+//!
+//! Why: with one plan for a symbolic batch `N`, the cost per face grew with the batch (SSR-Net
+//! pair: 5.2 ms per face at batch 1, 12.3 ms at batch 16). Optimising for a concrete `N` helps
+//! (criterion, loaded 2-core machine: 8.7 ms per face at batch 4, 9.5 at batch 16) but batch 1
+//! stays the cheapest per face (4.9 ms): the activations of a whole batch (16 x 64 x 64 x 32
+//! floats = 8 MB for one SSR-Net layer) no longer fit the cache, and onnxruntime shows the same
+//! growth on these files. So batches run in chunks of [`BATCH_CHUNK`] items through a plan
+//! optimised for exactly that many; plans are cached per chunk size (at most [`BATCH_CHUNK`]).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use tract_onnx::prelude::*;
@@ -11,12 +21,22 @@ use crate::error::EstimateError;
 /// Name of the symbolic batch dimension of every net's input.
 const BATCH_SYMBOL: &str = "N";
 
-/// A loaded, optimised net taking `f32 [N, item_shape...]` and returning one output tensor.
+/// Items per net call: larger batches are split into chunks of this size, each run through a plan
+/// optimised for it. 1 is the fastest per face for SSR-Net and the Caffe nets on this machine
+/// (see the module doc and docs/BENCHMARKS.md); raise it if a net gains from batching.
+pub(crate) const BATCH_CHUNK: usize = 1;
+
+/// A loaded net taking `f32 [N, item_shape...]` and returning one output tensor, with an
+/// optimised plan per concrete batch size.
 #[derive(Debug)]
 pub(crate) struct OnnxNet {
     path: PathBuf,
     item_shape: Vec<usize>,
-    plan: Arc<TypedRunnableModel>,
+    /// The decluttered net with a symbolic batch, the template of every plan.
+    template: TypedModel,
+    batch_symbol: Symbol,
+    /// Optimised plans by batch size (`1..=BATCH_CHUNK`), built on first use.
+    plans: Mutex<HashMap<usize, Arc<TypedRunnableModel>>>,
 }
 
 impl OnnxNet {
@@ -29,21 +49,66 @@ impl OnnxNet {
             });
         }
         let started = Instant::now();
-        let plan = build_plan(path, item_shape).map_err(|source| EstimateError::ModelLoad {
+        let (template, batch_symbol) =
+            build_template(path, item_shape).map_err(|source| EstimateError::ModelLoad {
+                path: path.to_path_buf(),
+                expected_input: input_description(item_shape),
+                source: source.into(),
+            })?;
+        tracing::debug!(
+            path = %path.display(),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "loaded and decluttered model"
+        );
+        let net = Self {
+            path: path.to_path_buf(),
+            item_shape: item_shape.to_vec(),
+            template,
+            batch_symbol,
+            plans: Mutex::new(HashMap::new()),
+        };
+        // Batch 1 is the most common case: build it now so load errors show up at load time.
+        net.plan(1).map_err(|source| EstimateError::ModelLoad {
             path: path.to_path_buf(),
             expected_input: input_description(item_shape),
             source: source.into(),
         })?;
+        Ok(net)
+    }
+
+    /// The optimised plan for exactly `batch` items (`1..=BATCH_CHUNK`), built and cached
+    /// on first use.
+    fn plan(&self, batch: usize) -> TractResult<Arc<TypedRunnableModel>> {
+        if let Some(plan) = self.lock_plans().get(&batch) {
+            return Ok(Arc::clone(plan));
+        }
+        // Built outside the lock so the other net's thread is never blocked by an optimisation;
+        // two threads racing on the same size both build it and one result is kept.
+        let started = Instant::now();
+        let batch_dim = i64::try_from(batch).map_err(|_| {
+            TractError::msg(format!("batch size {batch} does not fit a tract dimension"))
+        })?;
+        let substitutions = HashMap::from([(self.batch_symbol.clone(), TDim::Val(batch_dim))]);
+        let plan = self
+            .template
+            .set_symbols(&substitutions)?
+            .into_optimized()?
+            .into_runnable()?;
         tracing::debug!(
-            path = %path.display(),
+            path = %self.path.display(),
+            batch,
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
-            "loaded and optimised model"
+            "optimised plan for a batch size"
         );
-        Ok(Self {
-            path: path.to_path_buf(),
-            item_shape: item_shape.to_vec(),
-            plan,
-        })
+        Ok(Arc::clone(self.lock_plans().entry(batch).or_insert(plan)))
+    }
+
+    fn lock_plans(&self) -> std::sync::MutexGuard<'_, HashMap<usize, Arc<TypedRunnableModel>>> {
+        // A panic while holding the lock cannot leave the map half-updated (one insert), so a
+        // poisoned lock is still safe to use.
+        self.plans
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Number of `f32` values one batch item occupies in the input.
@@ -83,7 +148,32 @@ impl OnnxNet {
             batch,
             source: source.into(),
         };
-        let outputs = self.plan.run(tvec![input]).map_err(inference_error)?;
+        if batch <= BATCH_CHUNK {
+            return self.run_planned(input, batch, outputs_per_item);
+        }
+        let mut values = Vec::with_capacity(batch * outputs_per_item);
+        for start in (0..batch).step_by(BATCH_CHUNK) {
+            let end = (start + BATCH_CHUNK).min(batch);
+            let chunk = input.slice(0, start, end).map_err(inference_error)?;
+            values.extend(self.run_planned(chunk.into_tvalue(), end - start, outputs_per_item)?);
+        }
+        Ok(values)
+    }
+
+    /// Runs one batch of at most [`BATCH_CHUNK`] items through its cached plan.
+    fn run_planned(
+        &self,
+        input: TValue,
+        batch: usize,
+        outputs_per_item: usize,
+    ) -> Result<Vec<f32>, EstimateError> {
+        let inference_error = |source: TractError| EstimateError::Inference {
+            path: self.path.clone(),
+            batch,
+            source: source.into(),
+        };
+        let plan = self.plan(batch).map_err(inference_error)?;
+        let outputs = plan.run(tvec![input]).map_err(inference_error)?;
         let expected = vec![batch, outputs_per_item];
         let Some(output) = outputs.first() else {
             return Err(EstimateError::UnexpectedOutput {
@@ -111,13 +201,14 @@ fn input_description(item_shape: &[usize]) -> String {
     format!("f32 [{BATCH_SYMBOL},{}]", dims.join(","))
 }
 
-fn build_plan(path: &Path, item_shape: &[usize]) -> TractResult<Arc<TypedRunnableModel>> {
+fn build_template(path: &Path, item_shape: &[usize]) -> TractResult<(TypedModel, Symbol)> {
     let model = tract_onnx::onnx().model_for_path(path)?;
     let batch = model.sym(BATCH_SYMBOL);
-    let mut shape: TVec<TDim> = tvec![batch.into()];
+    let mut shape: TVec<TDim> = tvec![batch.clone().into()];
     shape.extend(item_shape.iter().map(|&d| TDim::from(d)));
-    model
+    let template = model
         .with_input_fact(0, f32::fact(shape).into())?
-        .into_optimized()?
-        .into_runnable()
+        .into_typed()?
+        .into_decluttered()?;
+    Ok((template, batch))
 }

@@ -1,0 +1,179 @@
+//! `cargo xtask bench`: builds the release `app`, runs every detector x estimator on the test
+//! clips plus each detector alone, a long run with RSS over time, and tract against onnxruntime
+//! on the SSR-Net files; writes docs/BENCHMARKS.md and docs/benchmarks/latest.json.
+
+mod machine;
+mod nets;
+mod pipeline;
+mod report;
+mod rss;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use self::pipeline::RunSpec;
+use self::report::BenchReport;
+
+/// Detectors benchmarked.
+const DETECTORS: [&str; 3] = ["haar", "dnn", "yunet"];
+/// Estimators benchmarked.
+const ESTIMATORS: [&str; 2] = ["ssrnet", "caffe"];
+/// Clips of `<shared>/testdata/videos` benchmarked (issue #7).
+const CLIPS: [&str; 3] = ["input1.mp4", "input2.mp4", "man_and_girl.mp4"];
+/// How many times the long run plays its clip (issue #7: "a clip looped 10 times").
+const LONG_RUN_PASSES: u32 = 10;
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Workspace root.
+    pub root: PathBuf,
+    /// Shared data folder (`AGENDER_SHARED`, default `<root>/../shared`).
+    pub shared: PathBuf,
+    /// Models folder.
+    pub models_dir: PathBuf,
+    /// A previous `latest.json` to print ratios against.
+    pub compare: Option<PathBuf>,
+    /// Where the report goes (default docs/BENCHMARKS.md and docs/benchmarks/latest.json).
+    pub write_docs: bool,
+}
+
+/// Runs the whole benchmark.
+pub fn run(options: &BenchOptions) -> Result<()> {
+    let previous = match &options.compare {
+        Some(path) => Some(read_report(path)?),
+        None => None,
+    };
+    let mut machine = machine::Machine::probe(&options.root);
+    let mut commands = vec!["cargo build --release -p app".to_owned()];
+    build_app(&options.root)?;
+    let app = options.root.join("target/release/app");
+    let work_dir = options.root.join("target/bench");
+    std::fs::create_dir_all(&work_dir)
+        .with_context(|| format!("cannot create {}", work_dir.display()))?;
+    let clips_dir = options.shared.join("testdata/videos");
+
+    let mut report = BenchReport {
+        machine: machine.clone(),
+        commands: Vec::new(),
+        pipeline: Vec::new(),
+        detect_only: Vec::new(),
+        skipped: Vec::new(),
+        long_run: None,
+        nets: Vec::new(),
+        onnxruntime_version: None,
+    };
+    let mut run_one = |spec: RunSpec, report: &mut BenchReport| -> Option<pipeline::RunResult> {
+        let args = pipeline::command_line(
+            &spec,
+            Path::new("target/bench/OUT.mp4"),
+            Path::new("target/bench/STATS.json"),
+        );
+        commands.push(format!("target/release/app {}", args.join(" ")));
+        tracing::info!(detector = %spec.detector, estimator = %spec.estimator, clip = %spec.clip.display(), detect_only = spec.detect_only, passes = spec.passes, "running");
+        match pipeline::run(&app, &spec, &work_dir) {
+            Ok(result) => {
+                tracing::info!(fps = result.fps, peak_rss_mib = result.peak_rss_mib, "done");
+                Some(result)
+            }
+            Err(err) => {
+                tracing::warn!("{err:#}");
+                report.skipped.push(format!(
+                    "{} + {} on {}: {err:#}",
+                    spec.detector,
+                    if spec.detect_only {
+                        "detection only"
+                    } else {
+                        &spec.estimator
+                    },
+                    spec.clip.display()
+                ));
+                None
+            }
+        }
+    };
+    for clip in CLIPS {
+        let clip = clips_dir.join(clip);
+        anyhow::ensure!(
+            clip.is_file(),
+            "{} is missing (set AGENDER_SHARED)",
+            clip.display()
+        );
+        for detector in DETECTORS {
+            let spec = |estimator: &str, detect_only| RunSpec {
+                detector: detector.to_owned(),
+                estimator: estimator.to_owned(),
+                clip: clip.clone(),
+                detect_only,
+                passes: 1,
+            };
+            if let Some(r) = run_one(spec("ssrnet", true), &mut report) {
+                report.detect_only.push(r);
+            }
+            for estimator in ESTIMATORS {
+                if let Some(r) = run_one(spec(estimator, false), &mut report) {
+                    report.pipeline.push(r);
+                }
+            }
+        }
+    }
+    let long = RunSpec {
+        detector: "haar".to_owned(),
+        estimator: "ssrnet".to_owned(),
+        clip: clips_dir.join(CLIPS[0]),
+        detect_only: false,
+        passes: LONG_RUN_PASSES,
+    };
+    report.long_run = run_one(long, &mut report);
+
+    commands.push("scripts/bench/ort_venv.sh --age models/ssrnet_age.onnx --gender models/ssrnet_gender.onnx --batches 1,4,16".to_owned());
+    match nets::compare(&options.root, &options.models_dir) {
+        Ok((timings, version)) => {
+            report.nets = timings;
+            report.onnxruntime_version = Some(version);
+        }
+        Err(err) => report
+            .skipped
+            .push(format!("tract vs onnxruntime: {err:#}")),
+    }
+    machine.finish();
+    report.machine = machine;
+    report.commands = commands;
+
+    if options.write_docs {
+        let docs = options.root.join("docs");
+        std::fs::create_dir_all(docs.join("benchmarks"))
+            .context("cannot create docs/benchmarks")?;
+        let json = serde_json::to_string_pretty(&report).context("cannot encode the report")?;
+        std::fs::write(docs.join("benchmarks/latest.json"), json + "\n")
+            .context("cannot write docs/benchmarks/latest.json")?;
+        std::fs::write(docs.join("BENCHMARKS.md"), report.markdown())
+            .context("cannot write docs/BENCHMARKS.md")?;
+        tracing::info!("wrote docs/BENCHMARKS.md and docs/benchmarks/latest.json");
+    }
+    print!("{}", report.markdown());
+    if let Some(previous) = previous {
+        print!("\n{}", report.compare(&previous));
+    }
+    Ok(())
+}
+
+fn read_report(path: &Path) -> Result<BenchReport> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not a bench report", path.display()))
+}
+
+fn build_app(root: &Path) -> Result<()> {
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["build", "--release", "-p", "app"])
+        .current_dir(root)
+        .status()
+        .context("cannot run cargo build")?;
+    if !status.success() {
+        bail!("cargo build --release -p app failed ({status})");
+    }
+    Ok(())
+}

@@ -1,0 +1,372 @@
+//! The benchmark's results: the JSON file a later run compares with, and docs/BENCHMARKS.md.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::machine::Machine;
+use super::nets::NetTiming;
+use super::pipeline::{RunResult, STAGES};
+
+/// FPS of the faithful original program (haar + ssrnet, headless, input1.mp4; issue #7).
+pub const ORIGINAL_FPS: f64 = 8.4;
+/// The issue's goal: pipeline FPS at least this fraction of detection alone.
+pub const DETECTION_BOUND_GOAL: f64 = 0.90;
+/// The issue's goal: this many times the original's FPS.
+pub const SPEEDUP_GOAL: f64 = 3.0;
+/// The issue's goal: peak RSS below this, MiB.
+pub const PEAK_RSS_GOAL_MIB: f64 = 300.0;
+
+/// Everything one `cargo xtask bench` measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BenchReport {
+    /// Where and when.
+    pub machine: Machine,
+    /// The exact commands run.
+    pub commands: Vec<String>,
+    /// Full pipeline runs (detector x estimator x clip).
+    pub pipeline: Vec<RunResult>,
+    /// Detection-only runs (detector x clip).
+    pub detect_only: Vec<RunResult>,
+    /// Combinations that could not run, with the reason.
+    pub skipped: Vec<String>,
+    /// The long run (clip played several times) with RSS over time.
+    pub long_run: Option<RunResult>,
+    /// tract and onnxruntime on the SSR-Net files.
+    pub nets: Vec<NetTiming>,
+    /// onnxruntime version used.
+    pub onnxruntime_version: Option<String>,
+}
+
+fn fmt_ms(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"))
+}
+
+impl BenchReport {
+    fn detect_only_fps(&self, detector: &str, clip: &str) -> Option<f64> {
+        self.detect_only
+            .iter()
+            .find(|r| r.detector == detector && r.clip == clip)
+            .map(|r| r.fps)
+    }
+
+    fn net(&self, runtime: &str, net: &str, batch: usize) -> Option<&NetTiming> {
+        self.nets
+            .iter()
+            .find(|t| t.runtime == runtime && t.net == net && t.batch == batch)
+    }
+
+    /// docs/BENCHMARKS.md.
+    pub fn markdown(&self) -> String {
+        let mut md = String::new();
+        let m = &self.machine;
+        let _ = writeln!(md, "# Benchmarks\n");
+        let _ = writeln!(
+            md,
+            "Written by `cargo xtask bench` (do not edit by hand; rerun it). Machine: {} ({} logical \
+             CPUs), {}, commit `{}`. Load average (1 min) {:.2} at the start, {:.2} at the end: \
+             the machine is shared, so figures move with the load.\n",
+            m.cpu_model, m.cores, m.date, m.commit, m.load_at_start, m.load_at_end
+        );
+        let _ = writeln!(md, "## Goals of issue #7\n");
+        self.goals(&mut md);
+        let _ = writeln!(md, "\n## Pipeline: detector x estimator x clip\n");
+        let _ = writeln!(
+            md,
+            "FPS of the frame loop (models are loaded before the clock starts); median ms per frame \
+             of each stage (encode: mean, it runs on its own thread and only its total is known); \
+             detection-only FPS of the same detector on the same frames; peak RSS of the whole \
+             process.\n"
+        );
+        let _ = writeln!(
+            md,
+            "| detector | estimator | clip | frames | faces | FPS | det-only FPS | % of det-only | \
+             decode | resize | detect | estimate | render | encode (mean) | faces/s | peak RSS MiB |"
+        );
+        let _ = writeln!(
+            md,
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        );
+        for r in &self.pipeline {
+            let limit = self.detect_only_fps(&r.detector, &r.clip);
+            let stage = |name: &str| r.stages.get(name);
+            let mut cells: Vec<String> = STAGES[..5]
+                .iter()
+                .map(|s| fmt_ms(stage(s).and_then(|t| t.median_ms)))
+                .collect();
+            cells.push(fmt_ms(stage("encode").map(|t| t.mean_ms)));
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {:.1} | {} | {} | {} | {:.1} | {:.0} |",
+                r.detector,
+                r.estimator,
+                r.clip,
+                r.frames,
+                r.faces,
+                r.fps,
+                limit.map_or_else(|| "-".to_owned(), |v| format!("{v:.1}")),
+                limit.map_or_else(|| "-".to_owned(), |v| format!("{:.0}%", 100.0 * r.fps / v)),
+                cells.join(" | "),
+                r.faces_per_second,
+                r.peak_rss_mib
+            );
+        }
+        let _ = writeln!(md, "\n## Detection alone (decode + resize + detect)\n");
+        let _ = writeln!(
+            md,
+            "| detector | clip | frames | faces | FPS | decode | resize | detect | peak RSS MiB |"
+        );
+        let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
+        for r in &self.detect_only {
+            let med = |name: &str| fmt_ms(r.stages.get(name).and_then(|t| t.median_ms));
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {:.1} | {} | {} | {} | {:.0} |",
+                r.detector,
+                r.clip,
+                r.frames,
+                r.faces,
+                r.fps,
+                med("decode"),
+                med("resize"),
+                med("detect"),
+                r.peak_rss_mib
+            );
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(md, "\nSkipped:\n");
+            for reason in &self.skipped {
+                let _ = writeln!(md, "- {reason}");
+            }
+        }
+        self.long_run_section(&mut md);
+        self.nets_section(&mut md);
+        let _ = writeln!(md, "\n## Commands\n\n```sh");
+        for command in &self.commands {
+            let _ = writeln!(md, "{command}");
+        }
+        let _ = writeln!(md, "```");
+        md
+    }
+
+    fn goals(&self, md: &mut String) {
+        let haar = self
+            .pipeline
+            .iter()
+            .find(|r| r.detector == "haar" && r.estimator == "ssrnet" && r.clip == "input1.mp4");
+        if let Some(r) = haar {
+            if let Some(limit) = self.detect_only_fps("haar", "input1.mp4") {
+                let ratio = r.fps / limit;
+                let _ = writeln!(
+                    md,
+                    "- haar + ssrnet on input1.mp4: {:.1} FPS = {:.0}% of Haar detection alone \
+                     ({limit:.1} FPS); goal >= {:.0}%: **{}**",
+                    r.fps,
+                    100.0 * ratio,
+                    100.0 * DETECTION_BOUND_GOAL,
+                    if ratio >= DETECTION_BOUND_GOAL {
+                        "met"
+                    } else {
+                        "not met"
+                    }
+                );
+            }
+            let speedup = r.fps / ORIGINAL_FPS;
+            let _ = writeln!(
+                md,
+                "- {speedup:.1}x the faithful original's {ORIGINAL_FPS} FPS; goal > {SPEEDUP_GOAL}x: **{}**",
+                if speedup > SPEEDUP_GOAL {
+                    "met"
+                } else {
+                    "not met"
+                }
+            );
+        }
+        for batch in super::nets::BATCHES {
+            if let (Some(t), Some(o)) = (
+                self.net("tract", "pair", batch),
+                self.net("onnxruntime", "pair", batch),
+            ) {
+                let _ = writeln!(
+                    md,
+                    "- SSR-Net age + gender per face at batch {batch}: tract {:.2} ms, onnxruntime \
+                     {:.2} ms (tract / ort = {:.2}); goal <= 1: **{}**",
+                    t.median_ms_per_face,
+                    o.median_ms_per_face,
+                    t.median_ms_per_face / o.median_ms_per_face,
+                    if t.median_ms_per_face <= o.median_ms_per_face {
+                        "met"
+                    } else {
+                        "not met"
+                    }
+                );
+            }
+        }
+        let peak = self
+            .pipeline
+            .iter()
+            .chain(&self.long_run)
+            .map(|r| r.peak_rss_mib)
+            .fold(0.0, f64::max);
+        let _ = writeln!(
+            md,
+            "- largest peak RSS of all runs: {peak:.0} MiB; goal < {PEAK_RSS_GOAL_MIB} MB: **{}**",
+            if peak < PEAK_RSS_GOAL_MIB {
+                "met"
+            } else {
+                "not met"
+            }
+        );
+        if let Some(flat) = self.long_run.as_ref().and_then(rss_flatness) {
+            let _ = writeln!(
+                md,
+                "- RSS over the long run: {:.0} MiB median in the second tenth of the run, {:.0} MiB \
+                 in the last tenth ({:+.1}%)",
+                flat.early_mib,
+                flat.late_mib,
+                flat.change_percent()
+            );
+        }
+    }
+
+    fn long_run_section(&self, md: &mut String) {
+        let Some(r) = &self.long_run else { return };
+        let _ = writeln!(
+            md,
+            "\n## Long run: {} + {} on {} played {} times ({} frames, {:.1} FPS, peak RSS {:.0} MiB)\n",
+            r.detector, r.estimator, r.clip, r.passes, r.frames, r.fps, r.peak_rss_mib
+        );
+        let _ = writeln!(
+            md,
+            "RSS sampled every {} ms; one value per tenth of the run (median of its samples):\n",
+            super::rss::SAMPLE_INTERVAL.as_millis()
+        );
+        let _ = writeln!(md, "| tenth | seconds | RSS MiB |\n|---|---|---|");
+        for (i, (seconds, mib)) in tenths(&r.rss_samples).iter().enumerate() {
+            let _ = writeln!(md, "| {} | {seconds:.1} | {mib:.1} |", i + 1);
+        }
+    }
+
+    fn nets_section(&self, md: &mut String) {
+        let _ = writeln!(
+            md,
+            "\n## SSR-Net: tract vs onnxruntime {} (same ONNX files, same run)\n",
+            self.onnxruntime_version.as_deref().unwrap_or("")
+        );
+        let _ = writeln!(
+            md,
+            "Median ms per face. tract: each net through a plan optimised for the batch size; the \
+             pair through `estimate::SsrNet` (age and gender in parallel, as the app runs them). \
+             onnxruntime: default intra-op threads; the pair one net after the other.\n"
+        );
+        let _ = writeln!(
+            md,
+            "| net | batch | tract | onnxruntime | tract / ort |\n|---|---|---|---|---|"
+        );
+        for net in ["age", "gender", "pair"] {
+            for batch in super::nets::BATCHES {
+                if let (Some(t), Some(o)) = (
+                    self.net("tract", net, batch),
+                    self.net("onnxruntime", net, batch),
+                ) {
+                    let _ = writeln!(
+                        md,
+                        "| {net} | {batch} | {:.3} | {:.3} | {:.2} |",
+                        t.median_ms_per_face,
+                        o.median_ms_per_face,
+                        t.median_ms_per_face / o.median_ms_per_face
+                    );
+                }
+            }
+        }
+    }
+
+    /// Ratios (this run / `previous`) of every FPS and per-face latency both runs have.
+    pub fn compare(&self, previous: &BenchReport) -> String {
+        let mut out = String::from("key: previous -> now (ratio now/previous)\n");
+        for r in self
+            .pipeline
+            .iter()
+            .chain(&self.detect_only)
+            .chain(&self.long_run)
+        {
+            let before = previous
+                .pipeline
+                .iter()
+                .chain(&previous.detect_only)
+                .chain(&previous.long_run)
+                .find(|p| p.key() == r.key());
+            if let Some(p) = before {
+                let _ = writeln!(
+                    out,
+                    "{} FPS: {:.1} -> {:.1} ({:.2}); peak RSS {:.0} -> {:.0} MiB",
+                    r.key(),
+                    p.fps,
+                    r.fps,
+                    r.fps / p.fps,
+                    p.peak_rss_mib,
+                    r.peak_rss_mib
+                );
+            }
+        }
+        for t in &self.nets {
+            if let Some(p) = previous
+                .nets
+                .iter()
+                .find(|p| p.runtime == t.runtime && p.net == t.net && p.batch == t.batch)
+            {
+                let _ = writeln!(
+                    out,
+                    "{} {} batch {} ms/face: {:.3} -> {:.3} ({:.2})",
+                    t.runtime,
+                    t.net,
+                    t.batch,
+                    p.median_ms_per_face,
+                    t.median_ms_per_face,
+                    t.median_ms_per_face / p.median_ms_per_face
+                );
+            }
+        }
+        out
+    }
+}
+
+/// RSS early and late in a long run.
+pub struct Flatness {
+    /// Median RSS over the second tenth of the samples (after start-up), MiB.
+    pub early_mib: f64,
+    /// Median RSS over the last tenth, MiB.
+    pub late_mib: f64,
+}
+
+impl Flatness {
+    /// Late relative to early, percent.
+    pub fn change_percent(&self) -> f64 {
+        100.0 * (self.late_mib - self.early_mib) / self.early_mib
+    }
+}
+
+/// Early and late RSS of a run with samples, `None` with fewer than 10 samples.
+pub fn rss_flatness(run: &RunResult) -> Option<Flatness> {
+    let parts = tenths(&run.rss_samples);
+    Some(Flatness {
+        early_mib: parts.get(1)?.1,
+        late_mib: parts.last()?.1,
+    })
+}
+
+/// (end seconds, median RSS) of each tenth of `samples`; empty with fewer than 10 samples.
+fn tenths(samples: &[super::rss::RssSample]) -> Vec<(f64, f64)> {
+    const PARTS: usize = 10;
+    if samples.len() < PARTS {
+        return Vec::new();
+    }
+    (0..PARTS)
+        .filter_map(|i| {
+            let part = samples.get(i * samples.len() / PARTS..(i + 1) * samples.len() / PARTS)?;
+            let mut values: Vec<f64> = part.iter().map(|s| s.rss_mib).collect();
+            values.sort_by(f64::total_cmp);
+            Some((part.last()?.seconds, *values.get(values.len() / 2)?))
+        })
+        .collect()
+}

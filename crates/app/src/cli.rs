@@ -138,6 +138,21 @@ pub struct RunArgs {
     /// `models_dir` (and the AGENDER_MODELS environment variable).
     #[arg(long, value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
+
+    /// Write the run's figures (frames, faces, FPS, mean and median ms per stage) as JSON to this
+    /// file (used by `cargo xtask bench`).
+    #[arg(long, value_name = "FILE")]
+    pub stats_json: Option<PathBuf>,
+
+    /// Only decode, shrink and detect (no estimation, drawing or output): the detection-bound
+    /// limit of the pipeline, for benchmarks.
+    #[arg(long)]
+    pub detect_only: bool,
+
+    /// Play the input this many times in one run (reopened at its end), e.g. to watch memory over
+    /// a long run. `--max-frames` applies to each pass.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub passes: u32,
 }
 
 /// Face detectors selectable on the command line.

@@ -70,8 +70,18 @@ fn load_config(args: &RunArgs) -> Result<AppConfig> {
 
 fn run_pipeline(args: &RunArgs) -> Result<()> {
     let config = load_config(args)?;
-    let stats = run::run(&config)?;
+    let options = run::RunOptions {
+        detect_only: args.detect_only,
+        passes: args.passes,
+    };
+    let stats = run::run(&config, &options)?;
     tracing::info!("done: {stats}");
+    if let Some(path) = &args.stats_json {
+        let text = serde_json::to_string_pretty(&stats.to_json())
+            .context("cannot encode the run's figures")?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use opencv::imgproc;
 use opencv::prelude::*;
 use video_io::{Codec, FrameSize, Source, VideoReader, VideoWriter};
 
-use crate::analysis::{FaceResult, FrameAnalyzer};
+use crate::analysis::{FaceFinder, FaceResult, FrameAnalyzer};
 use crate::config::AppConfig;
 use crate::display::{self, Control, Display};
 use crate::failure::usage;
@@ -26,8 +26,29 @@ const FALLBACK_FPS: f64 = 25.0;
 const PROGRESS_TEMPLATE: &str =
     "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} frames ({per_sec}, eta {eta})";
 
+/// How a run is carried out, beyond the config (benchmark switches of the command line).
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Only decode, shrink and detect: the detection-bound limit of the pipeline.
+    pub detect_only: bool,
+    /// How many times the input is played (reopened at its end); 0 counts as 1.
+    pub passes: u32,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            detect_only: false,
+            passes: 1,
+        }
+    }
+}
+
 /// Runs the pipeline described by `config` to the end of the input, ESC or Ctrl-C.
-pub fn run(config: &AppConfig) -> Result<RunStats> {
+pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
+    if options.detect_only {
+        return run_detect_only(config, options);
+    }
     let models_dir = config.resolved_models_dir();
     let (analyzer, description) = build_analyzer(config, &models_dir)?;
 
@@ -90,11 +111,23 @@ pub fn run(config: &AppConfig) -> Result<RunStats> {
         show_track_id: config.tracking.enabled && config.tracking.show_track_id,
         writer_size: first_size,
         warned_resize: false,
+        quit: false,
     };
-    let mut decoder = DecodeThread::spawn(reader, config.input.max_frames)?;
-    let outcome = loop_state.process_all(&mut decoder, display.as_mut(), &interrupted, &progress);
+    let mut outcome = Ok(());
+    let mut reader = Some(reader);
+    for pass in 0..options.passes.max(1) {
+        let pass_reader = match reader.take() {
+            Some(first) => first,
+            None => reopen(&source, pass)?,
+        };
+        let mut decoder = DecodeThread::spawn(pass_reader, config.input.max_frames)?;
+        outcome = loop_state.process_all(&mut decoder, display.as_mut(), &interrupted, &progress);
+        drop(decoder);
+        if outcome.is_err() || interrupted.load(Ordering::SeqCst) || loop_state.quit {
+            break;
+        }
+    }
     progress.finish_and_clear();
-    drop(decoder);
 
     // Whatever happened, finalise the video so the frames written so far stay playable.
     let encode_time = match loop_state.encoder.take() {
@@ -108,6 +141,44 @@ pub fn run(config: &AppConfig) -> Result<RunStats> {
     stats.add(Stage::Encode, encode_time?);
     if let Some(path) = &config.output.video {
         tracing::info!(path = %path.display(), "annotated video written");
+    }
+    Ok(stats)
+}
+
+/// Reopens the input for pass `pass` (0-based) of a multi-pass run.
+fn reopen(source: &Source, pass: u32) -> Result<VideoReader> {
+    tracing::debug!(pass, "reopening the input for the next pass");
+    VideoReader::open(source).with_context(|| format!("cannot reopen the input for pass {pass}"))
+}
+
+/// Decodes, shrinks and detects only (no estimation, drawing or output): the detection-bound
+/// limit the full pipeline is compared with. The estimator's padding ratio still applies to the
+/// boxes, so the work per frame is the same as the full pipeline's up to estimation.
+fn run_detect_only(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
+    let models_dir = config.resolved_models_dir();
+    let detector = detect::build_detector(&config.detector, &models_dir)
+        .map_err(|err| usage(anyhow::Error::new(err).context("cannot build the face detector")))?;
+    tracing::info!(
+        detector = detector.name(),
+        "detection only: no estimation or output"
+    );
+    let padding_ratio = config.estimator.effective_padding_ratio();
+    let mut finder = FaceFinder::new(detector, config.processing.area, padding_ratio);
+    let source = Source::parse(&config.input.source).with_seed(config.input.seed);
+    let interrupted = install_interrupt_flag();
+    let mut stats = RunStats::new();
+    'passes: for pass in 0..options.passes.max(1) {
+        let reader = reopen(&source, pass)?;
+        let mut decoder = DecodeThread::spawn(reader, config.input.max_frames)?;
+        while let Some(decoded) = decoder.next() {
+            if interrupted.load(Ordering::SeqCst) {
+                break 'passes;
+            }
+            let decoded = decoded?;
+            stats.add(Stage::Decode, decoded.decode_time);
+            let faces = finder.find(&decoded.frame.image, &mut stats)?;
+            stats.count_frame(faces.len());
+        }
     }
     Ok(stats)
 }
@@ -195,6 +266,8 @@ struct FrameLoop {
     show_track_id: bool,
     writer_size: FrameSize,
     warned_resize: bool,
+    /// ESC was pressed or the run was interrupted.
+    quit: bool,
 }
 
 impl FrameLoop {
@@ -208,22 +281,25 @@ impl FrameLoop {
         while let Some(decoded) = decoder.next() {
             if interrupted.load(Ordering::SeqCst) {
                 tracing::warn!("interrupted: finalising the output written so far");
+                self.quit = true;
                 break;
             }
             let decoded = decoded?;
             self.stats.add(Stage::Decode, decoded.decode_time);
             let frame = &decoded.frame.image;
             let faces = self.analyzer.analyze(frame, &mut self.stats)?;
-            self.stats.count_frame(faces.len());
             self.records
                 .write_frame(decoded.frame.index, decoded.frame.timestamp_ms, &faces)?;
 
             let annotated = self.stats.time(Stage::Render, || {
                 render_faces(frame, &faces, self.show_track_id)
             })?;
+            // After the last timed stage of the frame, so its per-frame timings are complete.
+            self.stats.count_frame(faces.len());
             if let Some(display) = display.as_deref_mut() {
                 if display.show(frame, &annotated)? == Control::Quit {
                     tracing::info!("ESC pressed: stopping");
+                    self.quit = true;
                     break;
                 }
             }

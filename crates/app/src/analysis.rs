@@ -9,6 +9,7 @@ use opencv::imgproc;
 use opencv::prelude::*;
 use track::Tracker;
 
+use crate::failure::usage;
 use crate::stats::{RunStats, Stage};
 
 /// A face found in a frame, before estimation.
@@ -68,7 +69,16 @@ impl FaceFinder {
         let size = frame.size().context("cannot read the frame size")?;
         let original = ImageSize::new(size.width, size.height);
         let processing = detect::processing_size(original, u64::from(self.processing_area))
-            .context("cannot compute the processing size")?;
+            .map_err(|err| {
+                // Only the configured area can make this fail for a decoded (non-empty) frame.
+                usage(anyhow::Error::new(err).context(format!(
+                    "processing.area = {} is too small for a {}x{} frame: raise it (the original uses {})",
+                    self.processing_area,
+                    size.width,
+                    size.height,
+                    crate::config::DEFAULT_PROCESSING_AREA
+                )))
+            })?;
 
         stats
             .time(Stage::Resize, || {

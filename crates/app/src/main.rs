@@ -5,7 +5,10 @@
 
 mod analysis;
 mod cli;
+mod completeness;
 mod config;
+#[cfg(test)]
+mod config_fuzz;
 mod display;
 mod eval;
 mod failure;
@@ -55,6 +58,8 @@ fn init_logging() {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only on a terminal: logs redirected to a file stay plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
 

@@ -139,7 +139,16 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     outcome?;
     records_flushed?;
     stats.add(Stage::Encode, encode_time?);
+    if !interrupted.load(Ordering::SeqCst) && !loop_state.quit {
+        crate::completeness::warn_if_input_ended_early(
+            frame_count,
+            config.input.max_frames,
+            options.passes,
+            stats.frames,
+        );
+    }
     if let Some(path) = &config.output.video {
+        crate::completeness::check_written_video(path, stats.frames)?;
         tracing::info!(path = %path.display(), "annotated video written");
     }
     Ok(stats)

@@ -1,0 +1,316 @@
+//! Robustness of the outputs: an unwritable path fails before any frame is processed, a full
+//! disk is an error naming the file (never a silent success with a broken file), and a stop in the
+//! middle (SIGINT) leaves a playable video and complete JSON lines.
+//!
+//! A full disk is simulated without root with the file-size limit (`ulimit -f`, with SIGXFSZ
+//! ignored so writes fail with EFBIG like on a full disk), and with `/dev/full` (ENOSPC).
+
+mod robustness_support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use opencv::core::Mat;
+use opencv::prelude::*;
+use opencv::videoio;
+use robustness_support::*;
+
+/// Area of the rows recorded for `docs/ROBUSTNESS.md`.
+const AREA: &str = "output";
+
+/// File-size limit of the "disk fills up" runs, in 512-byte blocks (`ulimit -f`): 24 KiB, a few
+/// frames of annotated video or JSON.
+const FILE_SIZE_LIMIT_BLOCKS: u32 = 48;
+/// Frames processed by the runs that fill the disk.
+const FULL_DISK_FRAMES: &str = "30";
+/// How long to let the interrupted run work after its first output appeared.
+const RUN_BEFORE_SIGINT: Duration = Duration::from_millis(2500);
+
+fn input1() -> PathBuf {
+    shared_dir().join("testdata/videos/input1.mp4")
+}
+
+/// Frames of a video, decoding every frame (0 when it does not open).
+fn decoded_frames(path: &Path) -> usize {
+    let Ok(mut capture) = videoio::VideoCapture::from_file(s(path), videoio::CAP_FFMPEG) else {
+        return 0;
+    };
+    if !capture.is_opened().unwrap_or(false) {
+        return 0;
+    }
+    let mut frame = Mat::default();
+    let mut count = 0;
+    while capture.read(&mut frame).unwrap_or(false) && !frame.empty() {
+        count += 1;
+    }
+    count
+}
+
+/// Asserts the run failed before processing any frame.
+fn assert_nothing_processed(outcome: &Outcome) {
+    assert!(
+        !outcome.stderr.contains("done: "),
+        "no frame is processed:\n{}",
+        outcome.log()
+    );
+}
+
+#[test]
+fn video_in_a_folder_that_cannot_be_created() {
+    let dir = temp_dir();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "a file, not a folder").expect("write");
+    let video = file.join("out.mp4");
+    let json = dir.path().join("frames.jsonl");
+    let outcome = run_app_limited(
+        &[
+            "--input",
+            s(&input1()),
+            "--output",
+            s(&video),
+            "--json",
+            s(&json),
+            "--headless",
+        ],
+        QUICK_LIMIT,
+    );
+    assert_failure(
+        &outcome,
+        EXIT_RUNTIME,
+        &[
+            s(&file),
+            "cannot create the output directory",
+            "check the path",
+        ],
+    );
+    assert_nothing_processed(&outcome);
+    assert!(!json.exists(), "nothing else is written");
+    record(
+        AREA,
+        "video path under a regular file",
+        "fails before processing",
+        &tmp(&outcome, dir.path()),
+    );
+}
+
+#[test]
+fn video_path_that_is_a_directory() {
+    let dir = temp_dir();
+    let outcome = run_app_limited(
+        &[
+            "--input",
+            s(&input1()),
+            "--output",
+            s(dir.path()),
+            "--headless",
+        ],
+        QUICK_LIMIT,
+    );
+    assert_failure(
+        &outcome,
+        EXIT_RUNTIME,
+        &[s(dir.path()), "cannot create the output video", "codec"],
+    );
+    assert_nothing_processed(&outcome);
+    record(
+        AREA,
+        "video path is a directory",
+        "fails before processing",
+        &tmp(&outcome, dir.path()),
+    );
+}
+
+#[test]
+fn json_in_a_folder_that_cannot_be_created() {
+    let dir = temp_dir();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "a file").expect("write");
+    let json = file.join("frames.jsonl");
+    let outcome = run_app_limited(
+        &[
+            "--input",
+            s(&input1()),
+            "--no-output",
+            "--json",
+            s(&json),
+            "--headless",
+        ],
+        QUICK_LIMIT,
+    );
+    assert_failure(&outcome, EXIT_RUNTIME, &[s(&file), "check the path"]);
+    assert_nothing_processed(&outcome);
+    record(
+        AREA,
+        "JSON path under a regular file",
+        "fails before processing",
+        &tmp(&outcome, dir.path()),
+    );
+}
+
+#[test]
+fn json_to_a_full_device() {
+    let dir = temp_dir();
+    let video = dir.path().join("annotated.mp4");
+    let outcome = run_app_limited(
+        &[
+            "--input",
+            s(&input1()),
+            "--output",
+            s(&video),
+            "--json",
+            "/dev/full",
+            "--max-frames",
+            FULL_DISK_FRAMES,
+            "--headless",
+        ],
+        PROCESS_LIMIT,
+    );
+    assert_failure(&outcome, EXIT_RUNTIME, &["/dev/full", "no space left"]);
+    let frames = decoded_frames(&video);
+    assert!(
+        frames > 0,
+        "the video written before the failure is playable ({frames} frames)"
+    );
+    record(
+        AREA,
+        "JSON to /dev/full (ENOSPC)",
+        "error; the video so far is finalised and playable",
+        &tmp(&outcome, dir.path()),
+    );
+}
+
+/// Runs the app under a file-size limit (a disk that fills up), SIGXFSZ ignored.
+fn run_with_file_size_limit(args: &[&str]) -> Outcome {
+    require_models();
+    let mut script = format!("trap '' XFSZ; ulimit -f {FILE_SIZE_LIMIT_BLOCKS} && exec \"$0\"");
+    for index in 1..=args.len() {
+        script.push_str(&format!(" \"${index}\""));
+    }
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(script)
+        .arg(option_env!("CARGO_BIN_EXE_app").expect("app binary"))
+        .args(args);
+    quiet_env(&mut command);
+    run_with_limit(&mut command, PROCESS_LIMIT)
+}
+
+#[test]
+fn video_filling_the_disk_is_an_error_not_a_silent_success() {
+    let dir = temp_dir();
+    let video = dir.path().join("annotated.mp4");
+    let outcome = run_with_file_size_limit(&[
+        "--input",
+        s(&input1()),
+        "--output",
+        s(&video),
+        "--max-frames",
+        FULL_DISK_FRAMES,
+        "--headless",
+    ]);
+    assert_failure(
+        &outcome,
+        EXIT_RUNTIME,
+        &[s(&video), "incomplete", "disk", "free some space"],
+    );
+    record(
+        AREA,
+        "video fills the disk (ulimit -f 24 KiB)",
+        "error after the run: the file is reopened and found unplayable",
+        &tmp(&outcome, dir.path()),
+    );
+}
+
+#[test]
+fn json_filling_the_disk_keeps_complete_lines_and_the_video() {
+    let dir = temp_dir();
+    let json = dir.path().join("frames.jsonl");
+    let outcome = run_with_file_size_limit(&[
+        "--input",
+        s(&input1()),
+        "--no-output",
+        "--json",
+        s(&json),
+        "--max-frames",
+        FULL_DISK_FRAMES,
+        "--headless",
+    ]);
+    assert_failure(&outcome, EXIT_RUNTIME, &[s(&json), "cannot write"]);
+    record(
+        AREA,
+        "JSON fills the disk (ulimit -f 24 KiB)",
+        "error naming the file",
+        &tmp(&outcome, dir.path()),
+    );
+}
+
+#[test]
+fn sigint_in_the_middle_leaves_a_playable_video_and_complete_json_lines() {
+    require_models();
+    let dir = temp_dir();
+    let video = dir.path().join("annotated.mp4");
+    let json = dir.path().join("frames.jsonl");
+    let running = spawn(&mut app_command(&[
+        "--input",
+        s(&input1()),
+        "--output",
+        s(&video),
+        "--json",
+        s(&json),
+        "--headless",
+    ]));
+    // Wait for the run to start writing, let it process some frames, then press Ctrl-C.
+    let start = Instant::now();
+    while !video.exists() && start.elapsed() < QUICK_LIMIT {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(RUN_BEFORE_SIGINT);
+    let pid = running.child.id().to_string();
+    let status = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "SIGINT sent");
+    let outcome = running.wait(PROCESS_LIMIT);
+    assert_success(&outcome);
+    assert!(
+        outcome.stderr.contains("interrupted"),
+        "the log says the run was interrupted:\n{}",
+        outcome.log()
+    );
+
+    let text = std::fs::read_to_string(&json).expect("the JSON file exists");
+    assert!(text.ends_with('\n'), "the last JSON line is complete");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("every line is a complete JSON object"))
+        .collect();
+    let frames = decoded_frames(&video);
+    assert!(
+        frames > 0 && frames < 70,
+        "the interrupted video is playable with part of the clip ({frames} frames)"
+    );
+    assert_eq!(lines.len(), frames, "one JSON line per frame in the video");
+    record_message(
+        AREA,
+        "SIGINT after ~2.5 s",
+        &format!(
+            "stops, finalises: {frames} playable frames, {} complete JSON lines",
+            lines.len()
+        ),
+        &outcome.message(),
+        outcome.code,
+    );
+}
+
+/// The outcome with the temporary folder replaced by `<tmp>`.
+fn tmp(outcome: &Outcome, dir: &Path) -> Outcome {
+    Outcome {
+        code: outcome.code,
+        stdout: String::new(),
+        stderr: outcome.stderr.replace(s(dir), "<tmp>"),
+        raw_stderr: String::new(),
+    }
+}

@@ -26,7 +26,7 @@ fn without_tracking_keys(frame: &Value) -> Vec<Value> {
 fn check_same_as_untracked(clip: &str, max_frames: Option<u32>) {
     let untracked = run_clip(clip, None, max_frames);
     let per_frame = per_frame_tracking();
-    let tracked = run_clip(clip, Some(&per_frame), max_frames);
+    let tracked = run_clip(clip, Some(per_frame.as_str()), max_frames);
     assert_eq!(tracked.len(), untracked.len(), "{clip}: same frames");
     let mut faces_seen = 0;
     for (with, without) in tracked.iter().zip(&untracked) {

@@ -21,7 +21,7 @@ const MIN_PERSON_COVERAGE: f64 = 0.8;
 fn check_stable_age(clip: &str) -> f64 {
     let untracked = run_clip(clip, None, None);
     let stable_section = stable_tracking();
-    let tracked = run_clip(clip, Some(&stable_section), None);
+    let tracked = run_clip(clip, Some(stable_section.as_str()), None);
     assert_eq!(tracked.len(), untracked.len(), "{clip}: same frames");
     let track = main_track(&tracked);
     let raw = consecutive_difference_std(&same_faces_untracked(&untracked, &track));
@@ -59,7 +59,7 @@ fn centre_y(face: &Value) -> f64 {
 
 #[test]
 fn man_and_girl_keep_their_own_tracks_and_the_man_is_older() {
-    let frames = run_clip("man_and_girl.mp4", Some(&stable_tracking()), None);
+    let frames = run_clip("man_and_girl.mp4", Some(stable_tracking().as_str()), None);
     // Who is who by position: the girl sits in front of the man, lower in the picture. The
     // split is halfway between their mean centres in the frames showing both.
     let pairs: Vec<(f64, f64)> = frames

@@ -423,12 +423,22 @@ fn faces_touching_and_crossing_the_borders() {
     // Frame 1: the same face shifted so its left third is cut off by the left border.
     let photo = face_photo(0);
     let (w, h) = (photo.cols(), photo.rows());
-    let mut shifted =
-        Mat::new_rows_cols_with_default(h, w, CV_8UC3, Scalar::all(128.0)).expect("canvas");
     let cut = w / 3;
-    let source = Mat::roi(&photo, Rect::new(cut, 0, w - cut, h)).expect("roi");
-    let mut target = Mat::roi_mut(&mut shifted, Rect::new(0, 0, w - cut, h)).expect("roi");
-    source.copy_to(&mut target).expect("copy");
+    let right_part = Mat::roi(&photo, Rect::new(cut, 0, w - cut, h))
+        .and_then(|roi| roi.try_clone())
+        .expect("roi");
+    let mut shifted = Mat::default();
+    opencv::core::copy_make_border(
+        &right_part,
+        &mut shifted,
+        0,
+        0,
+        0,
+        cut,
+        opencv::core::BORDER_CONSTANT,
+        Scalar::all(128.0),
+    )
+    .expect("border");
     let path = dir.path().join("borders.mkv");
     write_video(&path, &[photo, shifted]);
     let lines = check_processed(
@@ -455,13 +465,21 @@ fn no_face_in_the_whole_video() {
     let dir = temp_dir();
     let mut frames = Vec::new();
     for i in 0..5 {
+        // Coloured blocks: structure for the detector, but no face.
         let mut frame =
-            Mat::new_rows_cols_with_default(240, 320, CV_8UC3, Scalar::all(0.0)).expect("frame");
-        let mut noise =
-            Mat::new_rows_cols_with_default(240, 320, CV_8UC3, Scalar::all(0.0)).expect("noise");
-        opencv::core::randu(&mut noise, &Scalar::all(0.0), &Scalar::all(255.0)).expect("randu");
-        imgproc::gaussian_blur_def(&noise, &mut frame, Size::new(9, 9), 3.0 + f64::from(i))
-            .expect("blur");
+            Mat::new_rows_cols_with_default(240, 320, CV_8UC3, Scalar::all(40.0)).expect("frame");
+        for k in 0..8 {
+            let shade = f64::from((k * 30 + i * 17) % 256);
+            imgproc::rectangle(
+                &mut frame,
+                Rect::new(k * 40, (k * 23 + i * 7) % 200, 30, 40),
+                Scalar::new(shade, 255.0 - shade, f64::from(k * 20), 0.0),
+                -1,
+                imgproc::LINE_8,
+                0,
+            )
+            .expect("rectangle");
+        }
         frames.push(frame);
     }
     let path = dir.path().join("noise.mkv");

@@ -199,11 +199,11 @@ fn negative_min_neighbors() {
 
 #[test]
 fn zero_max_frames() {
-    check_config(
-        "input.max_frames = 0",
-        "[input]\nmax_frames = 0\n",
-        &["input.max_frames", "at least 1"],
-    );
+    // Given on the command line: the config's value would be overridden by run_config's
+    // `--max-frames 1`.
+    let outcome = run_app_limited(&["--max-frames", "0", "--headless"], QUICK_LIMIT);
+    assert_failure(&outcome, EXIT_USAGE, &["input.max_frames", "at least 1"]);
+    record(AREA, "--max-frames 0", "refused before processing", &outcome);
 }
 
 #[test]

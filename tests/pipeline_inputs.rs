@@ -126,7 +126,11 @@ fn a_single_image_gives_one_annotated_frame_with_its_face() {
     // The crop is tight around one face; the SSD (run without NMS, as the original) may report it
     // twice at two scales, so count at least one and check each is the same man.
     let found = faces(&frames[0]);
-    assert!(!found.is_empty(), "the face of the crop is found: {}", frames[0]);
+    assert!(
+        !found.is_empty(),
+        "the face of the crop is found: {}",
+        frames[0]
+    );
     for face in found {
         assert_eq!(face["gender"], "Male", "{face}");
     }

@@ -9,27 +9,39 @@
 //! 2. tract runs the network; the twelve outputs (cls/obj/bbox/kps at strides 8, 16, 32) are
 //!    decoded as `FaceDetectorYN::postProcess` does: score `sqrt(cls * obj)` with both clamped to
 //!    0..1, box centre `(cell + d) * stride`, size `exp(d) * stride`, landmarks
-//!    `(cell + d) * stride` ([`decode`]).
+//!    `(cell + d) * stride` (`decode.rs`).
 //! 3. Candidates below the score threshold are dropped, the rest go through OpenCV's
 //!    `NMSBoxes` rules (integer boxes, stable score sort, `top_k`, IoU `<=` threshold kept)
-//!    ([`nms`]).
+//!    (`nms.rs`).
 //!
 //! # Input size: the frame's own size padded to a multiple of 32, not a 640x640 letterbox
 //! The file declares a fixed `1x3x640x640` input, but its graph does not depend on it: every
 //! `Reshape` uses `[1, -1, k]`, the two FPN `Resize` nodes use scale factors (x2), and
 //! everything else is convolution and pooling. Only the value-info shapes stored in the file
-//! mention 640; they are ignored at load time ([`model`]). So the network runs at the frame's
+//! mention 640; they are ignored at load time (`model.rs`). So the network runs at the frame's
 //! padded size: 544x320 for the 539x302 processing frame of `input1.mp4`, 174,080 pixels
 //! against 409,600 for a 640x640 letterbox, and the same faces as OpenCV's `FaceDetectorYN`,
-//! which pads the same way (the oracle test checks it). Measured with
-//! `cargo bench -p detect --bench yunet_vs_haar` (release, one thread, 2-core VM shared with
-//! other builds): 14.0 ms per 539x302 frame against 48.7 ms for the same frames letterboxed to
-//! 640x640, and 59.5 ms for the Haar cascade.
+//! which pads the same way (the oracle test checks it).
+//!
+//! Measured with `cargo bench -p detect --bench yunet_vs_haar` (release, criterion medians, AMD
+//! EPYC VM with 2 vCPUs shared with other builds, load average 2-5, so absolute figures move):
+//! 14.0-14.1 ms per 539x302 frame, against 46.8-48.7 ms for the same frames letterboxed into
+//! 640x640, and 59.5-91.8 ms for the Haar cascade (which uses OpenCV's two threads). Process CPU
+//! time per frame in the same conditions: YuNet 14.2 ms (one thread), Haar 85 ms, OpenCV DNN SSD
+//! 47 ms; OpenCV 4.14's own `FaceDetectorYN` (Python, one thread) 10.1 ms.
 //!
 //! A plan with symbolic height and width was tried and rejected: tract optimises it far less
 //! (about 7x slower per frame than a concrete-shape plan), while a concrete plan costs only
 //! 50-70 ms to build. So one optimised plan is built per padded frame size, on the first frame
 //! of that size, and cached (up to four sizes); a video has a single size.
+//!
+//! # Score threshold: 0.7, not OpenCV's 0.9
+//! This model's scores are compressed near the top: over every frame of the shared test videos
+//! (`input1`, `input2`, `man_and_girl`, `young_woman_closeup`), frontal faces score 0.90-0.94,
+//! faces turned away or cut by the frame border 0.60-0.89, and the best non-face 0.56 (a hand in
+//! front of the face in `input1.mp4`). At 0.9 the girl of `man_and_girl.mp4` is lost in a third
+//! of the frames (both faces in 135 of 205), at 0.7 both are found in 192 of 205 with no false
+//! detection on any of the four videos. The threshold is `detector.yunet.score_threshold`.
 //!
 //! # Buffers
 //! The parsed graph, each plan, its execution state and its input tensor live as long as the

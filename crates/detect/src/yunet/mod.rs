@@ -24,9 +24,10 @@
 //! which pads the same way (the oracle test checks it).
 //!
 //! Measured with `cargo bench -p detect --bench yunet_vs_haar` (release, criterion medians, AMD
-//! EPYC VM with 2 vCPUs shared with other builds, load average 2-5, so absolute figures move):
-//! 14.0-14.1 ms per 539x302 frame, against 46.8-48.7 ms for the same frames letterboxed into
-//! 640x640, and 59.5-91.8 ms for the Haar cascade (which uses OpenCV's two threads). Process CPU
+//! EPYC VM with 2 vCPUs shared with other builds, load average 2-5, so absolute figures move;
+//! three runs): 12.2-14.1 ms per 539x302 frame, against 29.6-48.7 ms for the same frames
+//! letterboxed into 640x640, and 58.7-91.8 ms for the Haar cascade (which uses OpenCV's two
+//! threads). Process CPU
 //! time per frame in the same conditions: YuNet 14.2 ms (one thread), Haar 85 ms, OpenCV DNN SSD
 //! 47 ms; OpenCV 4.14's own `FaceDetectorYN` (Python, one thread) 10.1 ms.
 //!

@@ -203,7 +203,12 @@ fn zero_max_frames() {
     // `--max-frames 1`.
     let outcome = run_app_limited(&["--max-frames", "0", "--headless"], QUICK_LIMIT);
     assert_failure(&outcome, EXIT_USAGE, &["input.max_frames", "at least 1"]);
-    record(AREA, "--max-frames 0", "refused before processing", &outcome);
+    record(
+        AREA,
+        "--max-frames 0",
+        "refused before processing",
+        &outcome,
+    );
 }
 
 #[test]

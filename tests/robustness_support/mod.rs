@@ -125,7 +125,9 @@ pub fn root() -> PathBuf {
 /// A command for the `app` binary: run from the workspace root, no display, default logging,
 /// and `RUST_BACKTRACE` removed (this machine exports it; the default must be checked).
 pub fn app_command(args: &[&str]) -> Command {
-    let binary = option_env!("CARGO_BIN_EXE_app").expect("only the app crate's tests run the app");
+    let Some(binary) = option_env!("CARGO_BIN_EXE_app") else {
+        panic!("only the app crate's tests run the app");
+    };
     let mut command = Command::new(binary);
     command.args(args);
     quiet_env(&mut command);

@@ -56,7 +56,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 /// Applies `mutations` to a copy of `bytes`.
-pub fn mutate(bytes: &[u8], mutations: &[Mutation]) -> Vec<u8> {
+fn mutate(bytes: &[u8], mutations: &[Mutation]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     for m in mutations {
         let len = out.len();

@@ -305,12 +305,12 @@ impl FrameLoop {
             })?;
             // After the last timed stage of the frame, so its per-frame timings are complete.
             self.stats.count_frame(faces.len());
-            if let Some(display) = display.as_deref_mut() {
-                if display.show(frame, &annotated)? == Control::Quit {
-                    tracing::info!("ESC pressed: stopping");
-                    self.quit = true;
-                    break;
-                }
+            if let Some(display) = display.as_deref_mut()
+                && display.show(frame, &annotated)? == Control::Quit
+            {
+                tracing::info!("ESC pressed: stopping");
+                self.quit = true;
+                break;
             }
             self.encode(annotated)?;
             progress.inc(1);

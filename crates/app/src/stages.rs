@@ -154,10 +154,10 @@ impl EncodeThread {
 
 impl Drop for EncodeThread {
     fn drop(&mut self) {
-        if self.handle.is_some() {
-            if let Err(err) = self.finish_inner() {
-                tracing::error!("{err:#}");
-            }
+        if self.handle.is_some()
+            && let Err(err) = self.finish_inner()
+        {
+            tracing::error!("{err:#}");
         }
     }
 }

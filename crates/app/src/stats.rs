@@ -134,7 +134,7 @@ impl RunStats {
         }
         samples.sort_by(f64::total_cmp);
         let middle = samples.len() / 2;
-        let median = if samples.len() % 2 == 0 {
+        let median = if samples.len().is_multiple_of(2) {
             (samples[middle - 1] + samples[middle]) / 2.0
         } else {
             samples[middle]

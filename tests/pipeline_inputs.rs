@@ -165,3 +165,57 @@ fn without_a_display_the_run_goes_headless_by_itself_and_says_why() {
     let (count, _, _) = video_stats(&video);
     assert_eq!(count, 5, "every frame is written");
 }
+
+#[test]
+fn caffe_config_labels_input1_with_age_groups_and_mostly_male() {
+    let dir = temp_dir();
+    let json = dir.path().join("caffe.jsonl");
+    let input = test_video("input1.mp4");
+    run_app_ok(&[
+        "--config",
+        "config/caffe.toml",
+        "--input",
+        input.to_str().unwrap(),
+        "--no-output",
+        "--json",
+        json.to_str().unwrap(),
+        "--headless",
+    ]);
+    let frames = read_json_lines(&json);
+    assert_eq!(frames.len(), 70);
+    let labels: Vec<String> = frames
+        .iter()
+        .flat_map(|frame| {
+            faces(frame)
+                .iter()
+                .map(|face| face["label"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert!(
+        labels.len() >= 50,
+        "faces found on most frames: {}",
+        labels.len()
+    );
+    let groups = [
+        "(0-2)", "(4-6)", "(8-12)", "(15-20)", "(25-32)", "(38-43)", "(48-53)", "(60-100)",
+    ];
+    for label in &labels {
+        let (gender, group) = label
+            .split_once(',')
+            .unwrap_or_else(|| panic!("label {label:?}"));
+        assert!(gender == "Male" || gender == "Female", "label {label:?}");
+        assert!(
+            groups.contains(&group),
+            "label {label:?} names an age group"
+        );
+    }
+    let male = labels
+        .iter()
+        .filter(|label| label.starts_with("Male,"))
+        .count();
+    let share = male as f64 / labels.len() as f64;
+    assert!(
+        share >= 0.9,
+        "the man is Male on only {share:.2} of the face frames"
+    );
+}

@@ -111,6 +111,14 @@ impl FaceFinder {
                 );
                 continue;
             };
+            // Mapping back can round a corner onto the pixel just past the edge (the original's
+            // arithmetic; its crop already stops inside). Reported and drawn boxes stay inside.
+            let box_original = FaceBox {
+                x1: box_original.x1.clamp(0, original.width - 1),
+                y1: box_original.y1.clamp(0, original.height - 1),
+                x2: box_original.x2.clamp(0, original.width - 1),
+                y2: box_original.y2.clamp(0, original.height - 1),
+            };
             faces.push(FoundFace {
                 detection,
                 box_processing,

@@ -5,8 +5,22 @@
 # Models come from the network, or from a local mirror when one is given or found:
 #   AGENDER_MIRROR=/path/to/mirror bash scripts/setup.sh
 # By default the mirror at ${AGENDER_SHARED:-../shared}/mirror is used when it exists.
+#
+#   bash scripts/setup.sh           # for running the app: builds only the xtask to fetch models
+#   bash scripts/setup.sh --tests   # for `cargo test --workspace`: builds the whole test suite
+#                                   # first and fetches with the xtask binary that build made
+# Why two modes: cargo resolves dependency features per command, so `cargo run -p xtask` and
+# `cargo test --workspace` build tract (optimised, minutes on 2 cores) with different feature
+# sets, twice. `--tests` builds once, in the resolution `cargo test --workspace` reuses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+for_tests=false
+case "${1:-}" in
+  "") ;;
+  --tests) for_tests=true ;;
+  *) echo "usage: bash scripts/setup.sh [--tests]" >&2; exit 2 ;;
+esac
 
 packages=(libopencv-dev clang libclang-dev pkg-config)
 sudo_cmd=()
@@ -37,10 +51,17 @@ mirror="${AGENDER_MIRROR:-}"
 if [ -z "$mirror" ] && [ -d "$shared/mirror" ]; then
   mirror="$shared/mirror"
 fi
+fetch_args=()
 if [ -n "$mirror" ]; then
   echo "setup: fetching models from the local mirror $mirror"
-  cargo xtask fetch-models --mirror "$mirror"
+  fetch_args=(--mirror "$mirror")
 else
   echo "setup: downloading models"
-  cargo xtask fetch-models
+fi
+if [ "$for_tests" = true ]; then
+  echo "setup: building the test suite (cargo test --workspace --no-run)"
+  cargo test --workspace --no-run
+  "${CARGO_TARGET_DIR:-target}/debug/xtask" fetch-models "${fetch_args[@]}"
+else
+  cargo xtask fetch-models "${fetch_args[@]}"
 fi

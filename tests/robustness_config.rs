@@ -175,7 +175,7 @@ fn negative_padding() {
     check_config(
         "negative padding",
         "[estimator]\npadding_ratio = -0.5\n",
-        &["padding_ratio", "-0.5", "0.0..=1.0"],
+        &["estimator.padding_ratio", "-0.5", "0.0 to 1.0"],
     );
 }
 

@@ -108,7 +108,10 @@ pub enum EstimateError {
     },
 
     /// The configured padding ratio cannot be used to enlarge a face box.
-    #[error("padding_ratio {value} is invalid; use a finite value in 0.0..=1.0 (0.10 for ssrnet)")]
+    #[error(
+        "invalid estimator setting 'estimator.padding_ratio' = {value}: expected a finite number \
+         from 0.0 to 1.0 (the original uses 0.10 for ssrnet, 0.0 for caffe)"
+    )]
     InvalidPaddingRatio {
         /// The configured value.
         value: f32,

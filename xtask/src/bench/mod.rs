@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: builds the release `app`, runs every detector x estimator on the test
-//! clips plus each detector alone, a long run with RSS over time, and tract against onnxruntime
-//! on the SSR-Net files; writes docs/BENCHMARKS.md and docs/benchmarks/latest.json.
+//! clips plus each detector alone, a long run with RSS over time, tract against onnxruntime
+//! on the SSR-Net files and tract against OpenCV DNN on the Levi-Hassner Caffe nets; writes
+//! docs/BENCHMARKS.md and docs/benchmarks/latest.json.
 
+mod caffe;
 mod machine;
 mod nets;
 mod pipeline;
@@ -64,6 +66,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         long_run: None,
         nets: Vec::new(),
         onnxruntime_version: None,
+        caffe: Vec::new(),
     };
     let mut run_one = |spec: RunSpec, report: &mut BenchReport| -> Option<pipeline::RunResult> {
         let args = pipeline::command_line(
@@ -137,6 +140,13 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         Err(err) => report
             .skipped
             .push(format!("tract vs onnxruntime: {err:#}")),
+    }
+    commands.push(caffe::COMMAND.to_owned());
+    match caffe::compare(&options.root) {
+        Ok(timings) => report.caffe = timings,
+        Err(err) => report
+            .skipped
+            .push(format!("Caffe nets, tract vs OpenCV DNN: {err:#}")),
     }
     machine.finish();
     report.machine = machine;

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use super::caffe::{self, CaffeTiming};
 use super::machine::Machine;
 use super::nets::NetTiming;
 use super::pipeline::{RunResult, STAGES};
@@ -36,6 +37,9 @@ pub struct BenchReport {
     pub nets: Vec<NetTiming>,
     /// onnxruntime version used.
     pub onnxruntime_version: Option<String>,
+    /// tract and OpenCV DNN on the Levi-Hassner Caffe pair (absent from older reports).
+    #[serde(default)]
+    pub caffe: Vec<CaffeTiming>,
 }
 
 fn fmt_ms(value: Option<f64>) -> String {
@@ -141,6 +145,7 @@ impl BenchReport {
         }
         self.long_run_section(&mut md);
         self.nets_section(&mut md);
+        self.caffe_section(&mut md);
         let _ = writeln!(md, "\n## Commands\n\n```sh");
         for command in &self.commands {
             let _ = writeln!(md, "{command}");
@@ -281,6 +286,50 @@ impl BenchReport {
         }
     }
 
+    fn caffe_timing(&self, engine: &str, batch: usize) -> Option<&CaffeTiming> {
+        self.caffe
+            .iter()
+            .find(|t| t.engine == engine && t.batch == batch)
+    }
+
+    fn caffe_section(&self, md: &mut String) {
+        if self.caffe.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            md,
+            "\n## Levi-Hassner Caffe nets: tract vs OpenCV DNN (same face, same run)\n"
+        );
+        let _ = writeln!(
+            md,
+            "Median ms per face for the age and gender nets together, by criterion (`{}`). tract: \
+             the converted ONNX nets in parallel through `estimate::CaffeNets`, as the app runs \
+             them. OpenCV DNN: `readNetFromCaffe` on the original files, one net after the other, \
+             as the original program ran them (OpenCV's default threads). Goal of issue #4: tract \
+             no slower.\n",
+            caffe::COMMAND
+        );
+        let _ = writeln!(
+            md,
+            "| faces per call | tract, in parallel | OpenCV DNN, one after the other | tract / OpenCV | goal |\n|---|---|---|---|---|"
+        );
+        for batch in caffe::BATCHES {
+            if let (Some(t), Some(o)) = (
+                self.caffe_timing(caffe::TRACT, batch),
+                self.caffe_timing(caffe::OPENCV, batch),
+            ) {
+                let ratio = t.median_ms_per_face / o.median_ms_per_face;
+                let _ = writeln!(
+                    md,
+                    "| {batch} | {:.1} | {:.1} | {ratio:.2} | **{}** |",
+                    t.median_ms_per_face,
+                    o.median_ms_per_face,
+                    if ratio <= 1.0 { "met" } else { "not met" }
+                );
+            }
+        }
+    }
+
     /// Ratios (this run / `previous`) of every FPS and per-face latency both runs have.
     pub fn compare(&self, previous: &BenchReport) -> String {
         let mut out = String::from("key: previous -> now (ratio now/previous)\n");
@@ -320,6 +369,19 @@ impl BenchReport {
                     "{} {} batch {} ms/face: {:.3} -> {:.3} ({:.2})",
                     t.runtime,
                     t.net,
+                    t.batch,
+                    p.median_ms_per_face,
+                    t.median_ms_per_face,
+                    t.median_ms_per_face / p.median_ms_per_face
+                );
+            }
+        }
+        for t in &self.caffe {
+            if let Some(p) = previous.caffe_timing(&t.engine, t.batch) {
+                let _ = writeln!(
+                    out,
+                    "Caffe {} batch {} ms/face: {:.2} -> {:.2} ({:.2})",
+                    t.engine,
                     t.batch,
                     p.median_ms_per_face,
                     t.median_ms_per_face,

@@ -1,18 +1,15 @@
 //! The Levi-Hassner pair (issue #4): tract running the converted nets in parallel (what the app
 //! runs) against OpenCV DNN running the original Caffe files one after the other (what the
-//! original program ran), on the same face, in one run.
-//!
-//! The measuring is the criterion bench `crates/estimate/benches/caffe.rs` (group `caffe_pair`);
-//! this module runs it and reads the medians back from criterion's `estimates.json` files.
+//! original program ran), on the same face, in one run: the criterion bench
+//! `crates/estimate/benches/caffe.rs` (group `caffe_pair`), read back by [`super::criterion`].
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-/// The command run, as written in the report.
-pub const COMMAND: &str = "cargo bench -p estimate --bench caffe -- caffe_pair";
+use super::criterion;
+
 /// Faces per call measured by the bench (`BATCH` in crates/estimate/benches/caffe.rs, and 1).
 pub const BATCHES: [usize; 2] = [1, 6];
 /// Criterion group of the side-by-side measurement.
@@ -21,8 +18,6 @@ const GROUP: &str = "caffe_pair";
 pub const TRACT: &str = "tract_parallel";
 /// Criterion function of OpenCV DNN, one net after the other.
 pub const OPENCV: &str = "opencv_sequential";
-/// Nanoseconds per millisecond (criterion reports nanoseconds).
-const NS_PER_MS: f64 = 1e6;
 
 /// One median of the side-by-side measurement.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,25 +32,18 @@ pub struct CaffeTiming {
     pub median_ms_per_face: f64,
 }
 
+/// The command run, as written in the report.
+pub fn command() -> String {
+    criterion::command("estimate", "caffe", GROUP)
+}
+
 /// Runs the criterion bench and returns its medians.
 pub fn compare(root: &Path) -> Result<Vec<CaffeTiming>> {
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["bench", "-p", "estimate", "--bench", "caffe", "--", GROUP])
-        .current_dir(root)
-        .status()
-        .context("cannot run cargo bench")?;
-    if !status.success() {
-        bail!("`{COMMAND}` failed ({status})");
-    }
-    let criterion_dir = target_dir(root).join("criterion").join(GROUP);
+    criterion::run(root, "estimate", "caffe", GROUP)?;
     let mut timings = Vec::new();
     for engine in [TRACT, OPENCV] {
         for batch in BATCHES {
-            let file = criterion_dir
-                .join(engine)
-                .join(batch.to_string())
-                .join("new/estimates.json");
-            let per_call = median_ms(&file)?;
+            let per_call = criterion::median_ms(root, GROUP, engine, batch)?;
             timings.push(CaffeTiming {
                 engine: engine.to_owned(),
                 batch,
@@ -65,29 +53,4 @@ pub fn compare(root: &Path) -> Result<Vec<CaffeTiming>> {
         }
     }
     Ok(timings)
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-}
-
-#[derive(Deserialize)]
-struct Estimates {
-    median: Estimate,
-}
-
-#[derive(Deserialize)]
-struct Estimate {
-    point_estimate: f64,
-}
-
-fn median_ms(file: &Path) -> Result<f64> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {} (did `{COMMAND}` run?)", file.display()))?;
-    let estimates: Estimates = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a criterion estimates file", file.display()))?;
-    Ok(estimates.median.point_estimate / NS_PER_MS)
 }

@@ -4,6 +4,7 @@
 //! docs/BENCHMARKS.md and docs/benchmarks/latest.json.
 
 mod caffe;
+mod criterion;
 mod machine;
 mod nets;
 mod pipeline;
@@ -131,6 +132,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
     };
     report.long_run = run_one(long, &mut report);
 
+    commands.push(nets::tract_command());
     commands.push("scripts/bench/ort_venv.sh --age models/ssrnet_age.onnx --gender models/ssrnet_gender.onnx --batches 1,4,16".to_owned());
     match nets::compare(&options.root, &options.models_dir) {
         Ok((timings, version)) => {
@@ -141,7 +143,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
             .skipped
             .push(format!("tract vs onnxruntime: {err:#}")),
     }
-    commands.push(caffe::COMMAND.to_owned());
+    commands.push(caffe::command());
     match caffe::compare(&options.root) {
         Ok(timings) => report.caffe = timings,
         Err(err) => report

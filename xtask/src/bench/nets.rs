@@ -1,6 +1,7 @@
 //! tract against onnxruntime on the same SSR-Net ONNX files, at the same batch sizes, in one run.
 //!
-//! tract: each net alone through a plan optimised for the concrete batch (as the `estimate` crate
+//! tract: the criterion group `ssrnet_nets` of `crates/estimate/benches/ssrnet.rs` (release
+//! build): each net alone through a plan optimised for the concrete batch (as the `estimate` crate
 //! builds them), and the pair through `estimate::SsrNet::run_blob` (age and gender in parallel,
 //! exactly what the app runs). onnxruntime: `scripts/bench/ort_venv.sh` (a virtual environment
 //! under target/ with onnxruntime from PyPI; not a project dependency), each net alone and the
@@ -8,22 +9,25 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
-use tract_onnx::prelude::*;
+
+use super::criterion;
 
 /// Batch sizes compared (issue #7).
 pub const BATCHES: [usize; 3] = [1, 4, 16];
-/// Timed calls per net and batch size.
+/// Timed calls per net and batch size (onnxruntime).
 const REPEATS: usize = 50;
-/// Untimed calls first (plan caches, allocator).
+/// Untimed calls first (onnxruntime).
 const WARMUP: usize = 5;
-/// Per-face input of both nets: NHWC 64x64 BGR (docs/models.md).
-const ITEM_SHAPE: [usize; 3] = [64, 64, 3];
-/// Largest pixel value fed (inputs are 0..255).
-const PIXEL_MAX: f32 = 255.0;
+/// Criterion group of the tract measurements.
+const TRACT_GROUP: &str = "ssrnet_nets";
+
+/// The command that measures tract, as written in the report.
+pub fn tract_command() -> String {
+    criterion::command("estimate", "ssrnet", TRACT_GROUP)
+}
 
 /// One latency figure.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,32 +56,10 @@ pub fn compare(root: &Path, models_dir: &Path) -> Result<(Vec<NetTiming>, String
             );
         }
     }
-    let mut timings = tract_timings(&age, &gender)?;
+    let mut timings = tract_timings(root)?;
     let (ort, version) = onnxruntime_timings(root, &age, &gender)?;
     timings.extend(ort);
     Ok((timings, version))
-}
-
-fn blob(batch: usize) -> Vec<f32> {
-    // Deterministic pixels; the cost of these nets does not depend on the values.
-    let len = batch * ITEM_SHAPE.iter().product::<usize>();
-    (0..len)
-        .map(|i| ((i * 7919) % 256) as f32 / 255.0 * PIXEL_MAX)
-        .collect()
-}
-
-fn median_ms(mut call: impl FnMut() -> Result<()>) -> Result<f64> {
-    for _ in 0..WARMUP {
-        call()?;
-    }
-    let mut times = Vec::with_capacity(REPEATS);
-    for _ in 0..REPEATS {
-        let start = Instant::now();
-        call()?;
-        times.push(start.elapsed().as_secs_f64() * 1e3);
-    }
-    times.sort_by(f64::total_cmp);
-    Ok(times[REPEATS / 2])
 }
 
 fn timing(runtime: &str, net: &str, batch: usize, ms: f64) -> NetTiming {
@@ -90,43 +72,14 @@ fn timing(runtime: &str, net: &str, batch: usize, ms: f64) -> NetTiming {
     }
 }
 
-fn tract_plan(path: &Path, batch: usize) -> TractResult<Arc<TypedRunnableModel>> {
-    let mut shape = vec![batch];
-    shape.extend(ITEM_SHAPE);
-    tract_onnx::onnx()
-        .model_for_path(path)?
-        .with_input_fact(0, f32::fact(shape).into())?
-        .into_optimized()?
-        .into_runnable()
-}
-
-fn tract_timings(age: &Path, gender: &Path) -> Result<Vec<NetTiming>> {
-    let pair = estimate::SsrNet::load(age, gender).context("cannot load SSR-Net in tract")?;
+fn tract_timings(root: &Path) -> Result<Vec<NetTiming>> {
+    criterion::run(root, "estimate", "ssrnet", TRACT_GROUP)?;
     let mut timings = Vec::new();
     for batch in BATCHES {
-        let values = blob(batch);
-        for (net, path) in [("age", age), ("gender", gender)] {
-            let plan = tract_plan(path, batch)
-                .map_err(|err| anyhow::anyhow!("{err:?}"))
-                .with_context(|| format!("cannot plan {} at batch {batch}", path.display()))?;
-            let mut shape = vec![batch];
-            shape.extend(ITEM_SHAPE);
-            let input = Tensor::from_shape(&shape, &values)
-                .map_err(|err| anyhow::anyhow!("{err:?}"))?
-                .into_tvalue();
-            let ms = median_ms(|| {
-                plan.run(tvec![input.clone()])
-                    .map(|_| ())
-                    .map_err(|err| anyhow::anyhow!("{err:?}"))
-            })?;
+        for net in ["age", "gender", "pair"] {
+            let ms = criterion::median_ms(root, TRACT_GROUP, net, batch)?;
             timings.push(timing("tract", net, batch, ms));
         }
-        let ms = median_ms(|| {
-            pair.run_blob(&values, batch)
-                .map(|_| ())
-                .context("tract SSR-Net pair failed")
-        })?;
-        timings.push(timing("tract", "pair", batch, ms));
     }
     Ok(timings)
 }

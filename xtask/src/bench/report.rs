@@ -260,9 +260,10 @@ impl BenchReport {
         );
         let _ = writeln!(
             md,
-            "Median ms per face. tract: each net through a plan optimised for the batch size; the \
-             pair through `estimate::SsrNet` (age and gender in parallel, as the app runs them). \
-             onnxruntime: default intra-op threads; the pair one net after the other.\n"
+            "Median ms per face. tract (criterion, release build): each net through a plan \
+             optimised for the batch size; the pair through `estimate::SsrNet` (age and gender in \
+             parallel, as the app runs them). onnxruntime: default intra-op threads; the pair one \
+             net after the other.\n"
         );
         let _ = writeln!(
             md,
@@ -307,7 +308,7 @@ impl BenchReport {
              them. OpenCV DNN: `readNetFromCaffe` on the original files, one net after the other, \
              as the original program ran them (OpenCV's default threads). Goal of issue #4: tract \
              no slower.\n",
-            caffe::COMMAND
+            caffe::command()
         );
         let _ = writeln!(
             md,

@@ -1,5 +1,5 @@
 //! [`OnnxNet`]: one ONNX file loaded into tract once, with a batch input of fixed per-item
-//! shape, and one optimised plan per batch size, built on first use and reused.
+//! shape, and one optimised plan per batch size up to [`BATCH_CHUNK`], all built at load time.
 //!
 //! Why: with one plan for a symbolic batch `N`, the cost per face grew with the batch (SSR-Net
 //! pair: 5.2 ms per face at batch 1, 12.3 ms at batch 16). Optimising for a concrete `N` helps
@@ -7,11 +7,14 @@
 //! stays the cheapest per face (4.9 ms): the activations of a whole batch (16 x 64 x 64 x 32
 //! floats = 8 MB for one SSR-Net layer) no longer fit the cache, and onnxruntime shows the same
 //! growth on these files. So batches run in chunks of [`BATCH_CHUNK`] items through a plan
-//! optimised for exactly that many; plans are cached per chunk size (at most [`BATCH_CHUNK`]).
+//! optimised for exactly that many.
+//!
+//! Memory: only the optimised plans are kept; the decluttered model they are built from is
+//! dropped after loading (for the Levi-Hassner nets it holds another copy of 45 MB of weights per
+//! net).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use tract_onnx::prelude::*;
@@ -32,16 +35,13 @@ pub(crate) const BATCH_CHUNK: usize = 1;
 pub(crate) struct OnnxNet {
     path: PathBuf,
     item_shape: Vec<usize>,
-    /// The decluttered net with a symbolic batch, the template of every plan.
-    template: TypedModel,
-    batch_symbol: Symbol,
-    /// Optimised plans by batch size (`1..=BATCH_CHUNK`), built on first use.
-    plans: Mutex<HashMap<usize, Arc<TypedRunnableModel>>>,
+    /// Optimised plans; `plans[b - 1]` runs exactly `b` items (`1..=BATCH_CHUNK`).
+    plans: Vec<Arc<TypedRunnableModel>>,
 }
 
 impl OnnxNet {
-    /// Loads `path`, fixes its first input to `f32 [N, item_shape...]` with a symbolic `N`,
-    /// optimises it and builds the runnable plan.
+    /// Loads `path`, fixes its first input to `f32 [N, item_shape...]` with a symbolic `N`, and
+    /// builds an optimised runnable plan for every batch size up to [`BATCH_CHUNK`].
     pub(crate) fn load(path: &Path, item_shape: &[usize]) -> Result<Self, EstimateError> {
         if !path.is_file() {
             return Err(EstimateError::ModelMissing {
@@ -60,55 +60,19 @@ impl OnnxNet {
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "loaded and decluttered model"
         );
-        let net = Self {
+        let plans = (1..=BATCH_CHUNK)
+            .map(|batch| plan_for_batch(path, &template, &batch_symbol, batch))
+            .collect::<TractResult<Vec<_>>>()
+            .map_err(|source| EstimateError::ModelLoad {
+                path: path.to_path_buf(),
+                expected_input: input_description(item_shape),
+                source: source.into(),
+            })?;
+        Ok(Self {
             path: path.to_path_buf(),
             item_shape: item_shape.to_vec(),
-            template,
-            batch_symbol,
-            plans: Mutex::new(HashMap::new()),
-        };
-        // Batch 1 is the most common case: build it now so load errors show up at load time.
-        net.plan(1).map_err(|source| EstimateError::ModelLoad {
-            path: path.to_path_buf(),
-            expected_input: input_description(item_shape),
-            source: source.into(),
-        })?;
-        Ok(net)
-    }
-
-    /// The optimised plan for exactly `batch` items (`1..=BATCH_CHUNK`), built and cached
-    /// on first use.
-    fn plan(&self, batch: usize) -> TractResult<Arc<TypedRunnableModel>> {
-        if let Some(plan) = self.lock_plans().get(&batch) {
-            return Ok(Arc::clone(plan));
-        }
-        // Built outside the lock so the other net's thread is never blocked by an optimisation;
-        // two threads racing on the same size both build it and one result is kept.
-        let started = Instant::now();
-        let batch_dim = i64::try_from(batch).map_err(|_| {
-            TractError::msg(format!("batch size {batch} does not fit a tract dimension"))
-        })?;
-        let substitutions = HashMap::from([(self.batch_symbol.clone(), TDim::Val(batch_dim))]);
-        let plan = self
-            .template
-            .set_symbols(&substitutions)?
-            .into_optimized()?
-            .into_runnable()?;
-        tracing::debug!(
-            path = %self.path.display(),
-            batch,
-            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
-            "optimised plan for a batch size"
-        );
-        Ok(Arc::clone(self.lock_plans().entry(batch).or_insert(plan)))
-    }
-
-    fn lock_plans(&self) -> std::sync::MutexGuard<'_, HashMap<usize, Arc<TypedRunnableModel>>> {
-        // A panic while holding the lock cannot leave the map half-updated (one insert), so a
-        // poisoned lock is still safe to use.
-        self.plans
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            plans,
+        })
     }
 
     /// Number of `f32` values one batch item occupies in the input.
@@ -172,7 +136,14 @@ impl OnnxNet {
             batch,
             source: source.into(),
         };
-        let plan = self.plan(batch).map_err(inference_error)?;
+        let plan = batch
+            .checked_sub(1)
+            .and_then(|index| self.plans.get(index))
+            .ok_or_else(|| {
+                inference_error(TractError::msg(format!(
+                    "no plan for a batch of {batch} (1 to {BATCH_CHUNK})"
+                )))
+            })?;
         let outputs = plan.run(tvec![input]).map_err(inference_error)?;
         let expected = vec![batch, outputs_per_item];
         let Some(output) = outputs.first() else {
@@ -199,6 +170,31 @@ impl OnnxNet {
 fn input_description(item_shape: &[usize]) -> String {
     let dims: Vec<String> = item_shape.iter().map(ToString::to_string).collect();
     format!("f32 [{BATCH_SYMBOL},{}]", dims.join(","))
+}
+
+/// The optimised plan for exactly `batch` items, from the template with a symbolic batch.
+fn plan_for_batch(
+    path: &Path,
+    template: &TypedModel,
+    batch_symbol: &Symbol,
+    batch: usize,
+) -> TractResult<Arc<TypedRunnableModel>> {
+    let started = Instant::now();
+    let batch_dim = i64::try_from(batch).map_err(|_| {
+        TractError::msg(format!("batch size {batch} does not fit a tract dimension"))
+    })?;
+    let substitutions = HashMap::from([(batch_symbol.clone(), TDim::Val(batch_dim))]);
+    let plan = template
+        .set_symbols(&substitutions)?
+        .into_optimized()?
+        .into_runnable()?;
+    tracing::debug!(
+        path = %path.display(),
+        batch,
+        elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+        "optimised plan for a batch size"
+    );
+    Ok(plan)
 }
 
 fn build_template(path: &Path, item_shape: &[usize]) -> TractResult<(TypedModel, Symbol)> {

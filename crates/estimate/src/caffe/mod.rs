@@ -47,18 +47,19 @@ pub struct CaffeNets {
 }
 
 impl CaffeNets {
-    /// Loads both converted nets (in parallel).
+    /// Loads both converted nets.
     ///
     /// Fails with [`EstimateError::ModelMissing`] if a file does not exist and
     /// [`EstimateError::ModelLoad`] if tract cannot use it as a `f32 [N,3,227,227]` net.
     pub fn load(age_path: &Path, gender_path: &Path) -> Result<Self, EstimateError> {
-        let (age, gender) = rayon::join(
-            || OnnxNet::load(age_path, &CAFFE_ITEM_SHAPE),
-            || OnnxNet::load(gender_path, &CAFFE_ITEM_SHAPE),
-        );
+        // One after the other, not in parallel: loading and optimising one net briefly holds three
+        // copies of its 45 MB of weights, and two loads at once raised the process's peak RSS
+        // from 264 to 325 MiB for no gain in start-up time (0.56 s either way here).
+        let age = OnnxNet::load(age_path, &CAFFE_ITEM_SHAPE)?;
+        let gender = OnnxNet::load(gender_path, &CAFFE_ITEM_SHAPE)?;
         Ok(Self {
-            age: age?,
-            gender: gender?,
+            age,
+            gender,
             paths: ModelPaths {
                 age: age_path.to_path_buf(),
                 gender: gender_path.to_path_buf(),

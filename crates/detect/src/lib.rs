@@ -1,5 +1,6 @@
-//! Face detection for the agender pipeline: OpenCV's Haar cascade and DNN SSD detectors behind
-//! one [`FaceDetector`] trait, and the original program's box geometry reproduced exactly.
+//! Face detection for the agender pipeline: OpenCV's Haar cascade and DNN SSD detectors, and
+//! YuNet run in pure Rust through tract ([`yunet`]), behind one [`FaceDetector`] trait, and the
+//! original program's box geometry reproduced exactly.
 //!
 //! The frame loop of the original (see `docs/models.md`, section 4) is:
 //! 1. [`processing_size`] of the frame; resize the frame to it (`imgproc::resize`, INTER_LINEAR);

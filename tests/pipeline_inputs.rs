@@ -1,5 +1,5 @@
 //! The real binary on the other kinds of input: two people, a directory, a single image, and a
-//! machine without a display.
+//! machine without a display; and every shipped config end to end.
 
 mod support;
 
@@ -10,6 +10,30 @@ use support::*;
 const MIN_TWO_FACE_SHARE: f64 = 0.5;
 /// Share of the two-face frames in which the girl must be estimated younger than the man.
 const MIN_GIRL_YOUNGER_SHARE: f64 = 0.8;
+
+/// Frames of input1.mp4 each shipped config is run on end to end.
+const SHIPPED_CONFIG_FRAMES: usize = 5;
+
+/// Runs the app headless with `config` on the test clip `clip` (plus `extra` arguments, no
+/// video output) and returns the JSON Lines it wrote.
+fn json_frames(config: &str, clip: &str, extra: &[&str]) -> Vec<Value> {
+    let dir = temp_dir();
+    let json = dir.path().join("frames.jsonl");
+    let input = test_video(clip);
+    let mut args = vec![
+        "--config",
+        config,
+        "--input",
+        input.to_str().unwrap(),
+        "--no-output",
+        "--json",
+        json.to_str().unwrap(),
+        "--headless",
+    ];
+    args.extend_from_slice(extra);
+    run_app_ok(&args);
+    read_json_lines(&json)
+}
 
 fn faces(frame: &Value) -> &Vec<Value> {
     frame["faces"].as_array().expect("faces array")
@@ -22,20 +46,7 @@ fn centre_y(face: &Value) -> f64 {
 
 #[test]
 fn man_and_girl_shows_two_faces_and_the_girl_is_younger() {
-    let dir = temp_dir();
-    let json = dir.path().join("frames.jsonl");
-    let input = test_video("man_and_girl.mp4");
-    run_app_ok(&[
-        "--config",
-        "config/ssrnet.toml",
-        "--input",
-        input.to_str().unwrap(),
-        "--no-output",
-        "--json",
-        json.to_str().unwrap(),
-        "--headless",
-    ]);
-    let frames = read_json_lines(&json);
+    let frames = json_frames("config/ssrnet.toml", "man_and_girl.mp4", &[]);
     assert!(
         frames.len() > 100,
         "the whole clip is processed ({} frames)",
@@ -168,20 +179,7 @@ fn without_a_display_the_run_goes_headless_by_itself_and_says_why() {
 
 #[test]
 fn caffe_config_labels_input1_with_age_groups_and_mostly_male() {
-    let dir = temp_dir();
-    let json = dir.path().join("caffe.jsonl");
-    let input = test_video("input1.mp4");
-    run_app_ok(&[
-        "--config",
-        "config/caffe.toml",
-        "--input",
-        input.to_str().unwrap(),
-        "--no-output",
-        "--json",
-        json.to_str().unwrap(),
-        "--headless",
-    ]);
-    let frames = read_json_lines(&json);
+    let frames = json_frames("config/caffe.toml", "input1.mp4", &[]);
     assert_eq!(frames.len(), 70);
     let labels: Vec<String> = frames
         .iter()
@@ -218,4 +216,39 @@ fn caffe_config_labels_input1_with_age_groups_and_mostly_male() {
         share >= 0.9,
         "the man is Male on only {share:.2} of the face frames"
     );
+}
+
+#[test]
+fn every_shipped_config_runs_end_to_end() {
+    let mut configs: Vec<_> = std::fs::read_dir(workspace_root().join("config"))
+        .expect("config folder")
+        .map(|entry| entry.expect("config entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    configs.sort();
+    assert!(configs.len() >= 6, "shipped configs: {configs:?}");
+    let max_frames = SHIPPED_CONFIG_FRAMES.to_string();
+    for config in &configs {
+        let frames = json_frames(
+            config.to_str().unwrap(),
+            "input1.mp4",
+            &["--max-frames", &max_frames],
+        );
+        assert_eq!(frames.len(), SHIPPED_CONFIG_FRAMES, "{}", config.display());
+        for frame in &frames {
+            for face in faces(frame) {
+                let label = face["label"].as_str().unwrap_or_default();
+                assert!(
+                    label.starts_with("Male,") || label.starts_with("Female,"),
+                    "{}: label {label:?}",
+                    config.display()
+                );
+            }
+        }
+        assert!(
+            frames.iter().any(|frame| !faces(frame).is_empty()),
+            "{}: a face is found on the first frames of input1.mp4",
+            config.display()
+        );
+    }
 }

@@ -8,25 +8,12 @@
 mod common;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 
 /// Cases per property in a normal test run.
 const DEFAULT_CASES: u32 = 48;
 /// Bytes of the real `.caffemodel` kept for mutation (its header and first layers): the
 /// decoder's paths are all exercised and a case stays fast in a debug build.
 const CAFFEMODEL_PREFIX: usize = 256 * 1024;
-
-fn config() -> Config {
-    let cases = std::env::var("AGENDER_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
 
 fn mirror_bytes(name: &str) -> Vec<u8> {
     let path = common::mirror_dir().join(name);
@@ -74,7 +61,7 @@ fn mutate(bytes: &[u8], mutations: &[Mutation]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::fuzz_config(DEFAULT_CASES))]
 
     #[test]
     fn arbitrary_bytes_never_panic(prototxt in proptest::collection::vec(any::<u8>(), 0..512),

@@ -9,7 +9,6 @@ mod common;
 use std::path::Path;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use xtask::ssrnet::SsrNetTarget;
 use xtask::ssrnet::architecture::layers;
 use xtask::ssrnet::weights::load_checked;
@@ -18,18 +17,6 @@ use xtask::ssrnet::weights::load_checked;
 const DEFAULT_CASES: u32 = 48;
 /// Real weight file mutated by the tests.
 const AGE_H5: &str = "ssrnet_age_3_3_3_64_1.0_1.0.h5";
-
-fn config() -> Config {
-    let cases = std::env::var("AGENDER_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
 
 fn real_h5() -> Vec<u8> {
     let path = common::mirror_dir().join(AGE_H5);
@@ -55,7 +42,7 @@ fn check_load(path: &Path) {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::fuzz_config(DEFAULT_CASES))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {

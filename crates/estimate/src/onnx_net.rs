@@ -48,13 +48,13 @@ impl OnnxNet {
                 path: path.to_path_buf(),
             });
         }
+        let load_error = |source: TractError| EstimateError::ModelLoad {
+            path: path.to_path_buf(),
+            expected_input: input_description(item_shape),
+            source: source.into(),
+        };
         let started = Instant::now();
-        let (template, batch_symbol) =
-            build_template(path, item_shape).map_err(|source| EstimateError::ModelLoad {
-                path: path.to_path_buf(),
-                expected_input: input_description(item_shape),
-                source: source.into(),
-            })?;
+        let (template, batch_symbol) = build_template(path, item_shape).map_err(load_error)?;
         tracing::debug!(
             path = %path.display(),
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
@@ -63,11 +63,7 @@ impl OnnxNet {
         let plans = (1..=BATCH_CHUNK)
             .map(|batch| plan_for_batch(path, &template, &batch_symbol, batch))
             .collect::<TractResult<Vec<_>>>()
-            .map_err(|source| EstimateError::ModelLoad {
-                path: path.to_path_buf(),
-                expected_input: input_description(item_shape),
-                source: source.into(),
-            })?;
+            .map_err(load_error)?;
         Ok(Self {
             path: path.to_path_buf(),
             item_shape: item_shape.to_vec(),
@@ -107,35 +103,37 @@ impl OnnxNet {
         batch: usize,
         outputs_per_item: usize,
     ) -> Result<Vec<f32>, EstimateError> {
-        let inference_error = |source: TractError| EstimateError::Inference {
-            path: self.path.clone(),
-            batch,
-            source: source.into(),
-        };
         if batch <= BATCH_CHUNK {
             return self.run_planned(input, batch, outputs_per_item);
         }
         let mut values = Vec::with_capacity(batch * outputs_per_item);
         for start in (0..batch).step_by(BATCH_CHUNK) {
             let end = (start + BATCH_CHUNK).min(batch);
-            let chunk = input.slice(0, start, end).map_err(inference_error)?;
+            let chunk = input
+                .slice(0, start, end)
+                .map_err(self.inference_error(batch))?;
             values.extend(self.run_planned(chunk.into_tvalue(), end - start, outputs_per_item)?);
         }
         Ok(values)
     }
 
-    /// Runs one batch of at most [`BATCH_CHUNK`] items through its cached plan.
+    /// Wraps a tract failure while running `batch` items as this net's inference error.
+    fn inference_error(&self, batch: usize) -> impl Fn(TractError) -> EstimateError + '_ {
+        move |source| EstimateError::Inference {
+            path: self.path.clone(),
+            batch,
+            source: source.into(),
+        }
+    }
+
+    /// Runs one batch of at most [`BATCH_CHUNK`] items through its plan.
     fn run_planned(
         &self,
         input: TValue,
         batch: usize,
         outputs_per_item: usize,
     ) -> Result<Vec<f32>, EstimateError> {
-        let inference_error = |source: TractError| EstimateError::Inference {
-            path: self.path.clone(),
-            batch,
-            source: source.into(),
-        };
+        let inference_error = self.inference_error(batch);
         let plan = batch
             .checked_sub(1)
             .and_then(|index| self.plans.get(index))
@@ -144,7 +142,7 @@ impl OnnxNet {
                     "no plan for a batch of {batch} (1 to {BATCH_CHUNK})"
                 )))
             })?;
-        let outputs = plan.run(tvec![input]).map_err(inference_error)?;
+        let outputs = plan.run(tvec![input]).map_err(&inference_error)?;
         let expected = vec![batch, outputs_per_item];
         let Some(output) = outputs.first() else {
             return Err(EstimateError::UnexpectedOutput {
@@ -162,7 +160,7 @@ impl OnnxNet {
         }
         let values = output
             .to_plain_array_view::<f32>()
-            .map_err(inference_error)?;
+            .map_err(&inference_error)?;
         Ok(values.iter().copied().collect())
     }
 }

@@ -49,7 +49,8 @@ pub fn median_ms(root: &Path, group: &str, function: &str, parameter: usize) -> 
     Ok(estimates.median.point_estimate / NS_PER_MS)
 }
 
-fn target_dir(root: &Path) -> PathBuf {
+/// Cargo's target folder: `$CARGO_TARGET_DIR`, or `<root>/target`.
+pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)

@@ -52,8 +52,9 @@ pub fn run(options: &BenchOptions) -> Result<()> {
     let mut machine = machine::Machine::probe(&options.root);
     let mut commands = vec!["cargo build --release -p app".to_owned()];
     build_app(&options.root)?;
-    let app = options.root.join("target/release/app");
-    let work_dir = options.root.join("target/bench");
+    let target = criterion::target_dir(&options.root);
+    let app = target.join("release/app");
+    let work_dir = target.join("bench");
     std::fs::create_dir_all(&work_dir)
         .with_context(|| format!("cannot create {}", work_dir.display()))?;
     let clips_dir = options.shared.join("testdata/videos");

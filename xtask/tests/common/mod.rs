@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use tract_onnx::prelude::*;
 
+/// Environment variable setting the cases per fuzzing property (`scripts/fuzz.sh` raises it).
+const FUZZ_CASES_ENV: &str = "AGENDER_FUZZ_CASES";
+
 /// Environment variable naming the shared data folder.
 const SHARED_ENV: &str = "AGENDER_SHARED";
 
@@ -99,5 +102,20 @@ impl Runnable {
             .iter()
             .copied()
             .collect())
+    }
+}
+
+/// proptest settings of the fuzz tests: `$AGENDER_FUZZ_CASES` cases per property, or
+/// `default_cases` in a normal test run; no failure files (a crash found becomes a named
+/// regression test instead).
+pub fn fuzz_config(default_cases: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var(FUZZ_CASES_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_cases);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
     }
 }

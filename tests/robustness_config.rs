@@ -144,6 +144,15 @@ fn processing_area_too_small_for_the_frame() {
 }
 
 #[test]
+fn too_many_detection_workers() {
+    check_config(
+        "processing.detect_workers = 1000",
+        "[processing]\ndetect_workers = 1000\n",
+        &["processing.detect_workers", "1000", "one per core"],
+    );
+}
+
+#[test]
 fn zero_dnn_input_width() {
     check_config(
         "detector.dnn.input_width = 0",

@@ -1,6 +1,8 @@
 //! One frame through the original's steps: shrink, find faces on the small frame, pad the boxes,
 //! map them back, cut the faces from the full-size frame, estimate all of them as one batch.
 
+use std::time::{Duration, Instant};
+
 use anyhow::{Context, Result};
 use detect::{Detection, FaceBox, FaceDetector, ImageSize};
 use estimate::{BgrImage, Estimate, Estimator};
@@ -11,6 +13,23 @@ use track::Tracker;
 
 use crate::failure::usage;
 use crate::stats::{RunStats, Stage};
+
+/// Time [`FaceFinder::find`] spent on one frame, for the run's statistics.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FindTimes {
+    /// Shrinking the frame to the processing size.
+    pub resize: Duration,
+    /// Running the detector.
+    pub detect: Duration,
+}
+
+impl FindTimes {
+    /// Adds these times to the current frame of `stats`.
+    pub fn add_to(&self, stats: &mut RunStats) {
+        stats.add(Stage::Resize, self.resize);
+        stats.add(Stage::Detect, self.detect);
+    }
+}
 
 /// A face found in a frame, before estimation.
 #[derive(Debug, Clone)]
@@ -64,8 +83,8 @@ impl FaceFinder {
         }
     }
 
-    /// Every face of a BGR frame, in detector order.
-    pub fn find(&mut self, frame: &Mat, stats: &mut RunStats) -> Result<Vec<FoundFace>> {
+    /// Every face of a BGR frame, in detector order, and the time shrinking and detecting took.
+    pub fn find(&mut self, frame: &Mat) -> Result<(Vec<FoundFace>, FindTimes)> {
         let size = frame.size().context("cannot read the frame size")?;
         let original = ImageSize::new(size.width, size.height);
         let processing = detect::processing_size(original, u64::from(self.processing_area))
@@ -80,22 +99,25 @@ impl FaceFinder {
                 )))
             })?;
 
-        stats
-            .time(Stage::Resize, || {
-                imgproc::resize(
-                    frame,
-                    &mut self.small_frame,
-                    Size::new(processing.width, processing.height),
-                    0.0,
-                    0.0,
-                    imgproc::INTER_LINEAR,
-                )
-            })
-            .context("cannot shrink the frame to the processing size")?;
-
-        let detections = stats
-            .time(Stage::Detect, || self.detector.detect(&self.small_frame))
+        let started = Instant::now();
+        imgproc::resize(
+            frame,
+            &mut self.small_frame,
+            Size::new(processing.width, processing.height),
+            0.0,
+            0.0,
+            imgproc::INTER_LINEAR,
+        )
+        .context("cannot shrink the frame to the processing size")?;
+        let resized = Instant::now();
+        let detections = self
+            .detector
+            .detect(&self.small_frame)
             .context("face detection failed")?;
+        let times = FindTimes {
+            resize: resized - started,
+            detect: resized.elapsed(),
+        };
 
         let mut faces = Vec::with_capacity(detections.len());
         for detection in detections {
@@ -126,7 +148,7 @@ impl FaceFinder {
                 crop,
             });
         }
-        Ok(faces)
+        Ok((faces, times))
     }
 }
 
@@ -180,32 +202,30 @@ pub fn estimate_faces(
         .collect())
 }
 
-/// Runs detection, tracking and estimation on video frames.
+/// Estimates the faces found in video frames, through the tracker when labels are stabilised.
 pub struct FrameAnalyzer {
-    finder: FaceFinder,
     estimator: Estimator,
     tracker: Option<Tracker>,
 }
 
 impl FrameAnalyzer {
-    /// Wraps a ready detector and estimator, and a tracker when labels are to be stabilised.
-    pub fn new(
-        detector: Box<dyn FaceDetector>,
-        estimator: Estimator,
-        tracker: Option<Tracker>,
-        processing_area: u32,
-    ) -> Self {
-        let finder = FaceFinder::new(detector, processing_area, estimator.padding_ratio());
-        Self {
-            finder,
-            estimator,
-            tracker,
-        }
+    /// Wraps a ready estimator, and a tracker when labels are to be stabilised.
+    pub fn new(estimator: Estimator, tracker: Option<Tracker>) -> Self {
+        Self { estimator, tracker }
     }
 
-    /// Finds and estimates every face of a BGR frame.
-    pub fn analyze(&mut self, frame: &Mat, stats: &mut RunStats) -> Result<Vec<FaceResult>> {
-        let faces = self.finder.find(frame, stats)?;
+    /// The estimator's padding ratio, which the face finders must apply to their boxes.
+    pub fn padding_ratio(&self) -> f32 {
+        self.estimator.padding_ratio()
+    }
+
+    /// Estimates the `faces` found in the BGR `frame` (frames must come in order when tracking).
+    pub fn analyze(
+        &mut self,
+        frame: &Mat,
+        faces: Vec<FoundFace>,
+        stats: &mut RunStats,
+    ) -> Result<Vec<FaceResult>> {
         stats.time(Stage::Estimate, || match self.tracker.as_mut() {
             Some(tracker) => {
                 crate::tracking::estimate_tracked(tracker, &self.estimator, frame, faces)

@@ -149,6 +149,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub detect_only: bool,
 
+    /// Face detection threads, each on whole frames (overrides `processing.detect_workers`; 0 =
+    /// one per CPU core, 1 = on the frame loop's thread with OpenCV's own threads).
+    #[arg(long, value_name = "N")]
+    pub detect_workers: Option<u32>,
+
     /// Play the input this many times in one run (reopened at its end), e.g. to watch memory over
     /// a long run. `--max-frames` applies to each pass.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]

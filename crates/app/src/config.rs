@@ -93,15 +93,27 @@ impl Default for OutputConfig {
 pub struct ProcessingConfig {
     /// Pixel area of the processing frame; the aspect ratio of the input is kept.
     pub area: u32,
+    /// Threads that detect faces, each on whole frames with its own detector; 0 (the default)
+    /// means one per CPU core (at most 8), 1 detects on the frame loop's thread with OpenCV's own
+    /// threads. Output does not depend on it.
+    pub detect_workers: u32,
 }
 
 impl Default for ProcessingConfig {
     fn default() -> Self {
         Self {
             area: DEFAULT_PROCESSING_AREA,
+            detect_workers: AUTO_DETECT_WORKERS,
         }
     }
 }
+
+/// `processing.detect_workers` value that asks for one detection worker per CPU core.
+pub const AUTO_DETECT_WORKERS: u32 = 0;
+
+/// Largest `processing.detect_workers` accepted: each worker holds a detector and up to two
+/// frames, so a typo such as 1000 would exhaust memory instead of speeding anything up.
+pub const MAX_DETECT_WORKERS: u32 = 64;
 
 /// `[display]`: the original's two windows.
 #[derive(Debug, Clone, Deserialize)]
@@ -180,6 +192,9 @@ impl AppConfig {
         if args.headless {
             self.display.enabled = false;
         }
+        if let Some(workers) = args.detect_workers {
+            self.processing.detect_workers = workers;
+        }
         if let Some(dir) = &args.models_dir {
             self.models_dir = Some(dir.clone());
         } else if let Some(dir) = std::env::var_os(MODELS_DIR_ENV).filter(|dir| !dir.is_empty()) {
@@ -192,6 +207,12 @@ impl AppConfig {
         if self.processing.area == 0 {
             bail!(
                 "processing.area must be a positive number of pixels (the original uses {DEFAULT_PROCESSING_AREA}), got 0"
+            );
+        }
+        if self.processing.detect_workers > MAX_DETECT_WORKERS {
+            bail!(
+                "processing.detect_workers = {} is more than {MAX_DETECT_WORKERS}: use at most one per CPU core, or {AUTO_DETECT_WORKERS} for one per core",
+                self.processing.detect_workers
             );
         }
         if self.input.source.trim().is_empty() {

@@ -9,6 +9,7 @@ mod completeness;
 mod config;
 #[cfg(test)]
 mod config_fuzz;
+mod detect_stage;
 mod display;
 mod eval;
 mod failure;

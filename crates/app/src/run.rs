@@ -14,6 +14,7 @@ use video_io::{Codec, FrameSize, Source, VideoReader, VideoWriter};
 
 use crate::analysis::{FaceFinder, FaceResult, FrameAnalyzer};
 use crate::config::AppConfig;
+use crate::detect_stage::{DetectedFrames, resolve_worker_count};
 use crate::display::{self, Control, Display};
 use crate::failure::usage;
 use crate::records::RecordWriters;
@@ -51,6 +52,7 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     }
     let models_dir = config.resolved_models_dir();
     let (analyzer, description) = build_analyzer(config, &models_dir)?;
+    let finders = build_finders(config, &models_dir, analyzer.padding_ratio())?;
 
     let source = Source::parse(&config.input.source).with_seed(config.input.seed);
     let reader = VideoReader::open(&source)
@@ -115,14 +117,22 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     };
     let mut outcome = Ok(());
     let mut reader = Some(reader);
+    let mut finders = Some(finders);
     for pass in 0..options.passes.max(1) {
         let pass_reader = match reader.take() {
             Some(first) => first,
             None => reopen(&source, pass)?,
         };
-        let mut decoder = DecodeThread::spawn(pass_reader, config.input.max_frames)?;
-        outcome = loop_state.process_all(&mut decoder, display.as_mut(), &interrupted, &progress);
-        drop(decoder);
+        let decoder = DecodeThread::spawn(pass_reader, config.input.max_frames)?;
+        let mut frames = DetectedFrames::start(
+            decoder,
+            finders.take().context("the face finders were lost")?,
+        )?;
+        outcome = loop_state.process_all(&mut frames, display.as_mut(), &interrupted, &progress);
+        match frames.finish() {
+            Ok(returned) => finders = Some(returned),
+            Err(err) => outcome = outcome.and(Err(err)),
+        }
         if outcome.is_err() || interrupted.load(Ordering::SeqCst) || loop_state.quit {
             break;
         }
@@ -165,42 +175,88 @@ fn reopen(source: &Source, pass: u32) -> Result<VideoReader> {
 /// boxes, so the work per frame is the same as the full pipeline's up to estimation.
 fn run_detect_only(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     let models_dir = config.resolved_models_dir();
-    let detector = detect::build_detector(&config.detector, &models_dir)
-        .map_err(|err| usage(anyhow::Error::new(err).context("cannot build the face detector")))?;
-    tracing::info!(
-        detector = detector.name(),
-        "detection only: no estimation or output"
-    );
     let padding_ratio = config.estimator.effective_padding_ratio();
-    let mut finder = FaceFinder::new(detector, config.processing.area, padding_ratio);
+    let mut finders = Some(build_finders(config, &models_dir, padding_ratio)?);
+    tracing::info!("detection only: no estimation or output");
     let source = Source::parse(&config.input.source).with_seed(config.input.seed);
     let interrupted = install_interrupt_flag();
     let mut stats = RunStats::new();
-    'passes: for pass in 0..options.passes.max(1) {
+    for pass in 0..options.passes.max(1) {
         let reader = reopen(&source, pass)?;
-        let mut decoder = DecodeThread::spawn(reader, config.input.max_frames)?;
-        while let Some(decoded) = decoder.next() {
+        let decoder = DecodeThread::spawn(reader, config.input.max_frames)?;
+        let mut frames = DetectedFrames::start(
+            decoder,
+            finders.take().context("the face finders were lost")?,
+        )?;
+        let mut outcome = Ok(());
+        while let Some(detected) = frames.next() {
             if interrupted.load(Ordering::SeqCst) {
-                break 'passes;
+                break;
             }
-            let decoded = decoded?;
-            stats.add(Stage::Decode, decoded.decode_time);
-            let faces = finder.find(&decoded.frame.image, &mut stats)?;
-            stats.count_frame(faces.len());
+            match detected {
+                Ok(detected) => {
+                    stats.add(Stage::Decode, detected.decoded.decode_time);
+                    detected.times.add_to(&mut stats);
+                    stats.count_frame(detected.faces.len());
+                }
+                Err(err) => {
+                    outcome = Err(err);
+                    break;
+                }
+            }
+        }
+        finders = Some(frames.finish()?);
+        outcome?;
+        if interrupted.load(Ordering::SeqCst) {
+            break;
         }
     }
     Ok(stats)
 }
 
+/// One face finder per detection worker (`processing.detect_workers`), each with its own
+/// detector. With several workers OpenCV runs single-threaded: each worker keeps one core busy
+/// with whole frames (see `detect_stage`).
+fn build_finders(
+    config: &AppConfig,
+    models_dir: &Path,
+    padding_ratio: f32,
+) -> Result<Vec<FaceFinder>> {
+    let workers = resolve_worker_count(config.processing.detect_workers);
+    let finders = (0..workers)
+        .map(|_| {
+            let detector = detect::build_detector(&config.detector, models_dir).map_err(|err| {
+                usage(anyhow::Error::new(err).context("cannot build the face detector"))
+            })?;
+            Ok(FaceFinder::new(
+                detector,
+                config.processing.area,
+                padding_ratio,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if workers > 1 {
+        opencv::core::set_num_threads(1).context("cannot set OpenCV's thread count")?;
+        tracing::info!(
+            workers,
+            "face detection on {workers} threads, one frame each (OpenCV single-threaded)"
+        );
+    } else {
+        tracing::info!(
+            opencv_threads = opencv::core::get_num_threads().unwrap_or_default(),
+            "face detection on the frame loop's thread"
+        );
+    }
+    Ok(finders)
+}
+
 fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAnalyzer, String)> {
-    let detector = detect::build_detector(&config.detector, models_dir)
-        .map_err(|err| usage(anyhow::Error::new(err).context("cannot build the face detector")))?;
     let estimator = estimate::Estimator::from_config(&config.estimator, models_dir)
         .map_err(|err| usage(anyhow::Error::new(err).context("cannot load the estimator")))?;
     let paths = estimator.model_paths();
     let description = format!(
         "detector {} ; estimator {:?} (age model {}, gender model {}, padding ratio {})",
-        detector.name(),
+        config.detector.kind.name(),
         estimator.kind(),
         paths.age.display(),
         paths.gender.display(),
@@ -224,10 +280,7 @@ fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAnalyze
     } else {
         format!("{description}; tracking off (per-frame labels, as the original)")
     };
-    Ok((
-        FrameAnalyzer::new(detector, estimator, tracker, config.processing.area),
-        description,
-    ))
+    Ok((FrameAnalyzer::new(estimator, tracker), description))
 }
 
 fn open_writer(path: &Path, codec: &str, fps: f64, size: FrameSize) -> Result<VideoWriter> {
@@ -282,21 +335,25 @@ struct FrameLoop {
 impl FrameLoop {
     fn process_all(
         &mut self,
-        decoder: &mut DecodeThread,
+        frames: &mut DetectedFrames,
         mut display: Option<&mut Display>,
         interrupted: &AtomicBool,
         progress: &ProgressBar,
     ) -> Result<()> {
-        while let Some(decoded) = decoder.next() {
+        while let Some(detected) = frames.next() {
             if interrupted.load(Ordering::SeqCst) {
                 tracing::warn!("interrupted: finalising the output written so far");
                 self.quit = true;
                 break;
             }
-            let decoded = decoded?;
+            let detected = detected?;
+            let decoded = detected.decoded;
             self.stats.add(Stage::Decode, decoded.decode_time);
+            detected.times.add_to(&mut self.stats);
             let frame = &decoded.frame.image;
-            let faces = self.analyzer.analyze(frame, &mut self.stats)?;
+            let faces = self
+                .analyzer
+                .analyze(frame, detected.faces, &mut self.stats)?;
             self.records
                 .write_frame(decoded.frame.index, decoded.frame.timestamp_ms, &faces)?;
 

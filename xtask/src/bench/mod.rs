@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: builds the release `app`, runs every detector x estimator on the test
 //! clips plus each detector alone, a long run with RSS over time, tract against onnxruntime
-//! on the SSR-Net files and tract against OpenCV DNN on the Levi-Hassner Caffe nets; writes
+//! on the SSR-Net files, tract against OpenCV DNN on the Levi-Hassner Caffe nets, and detection
+//! workers against detection on the frame loop's thread (repeated, interleaved); writes
 //! docs/BENCHMARKS.md and docs/benchmarks/latest.json.
 
 mod caffe;
@@ -10,6 +11,7 @@ mod nets;
 mod pipeline;
 mod report;
 mod rss;
+mod workers;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,6 +71,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         nets: Vec::new(),
         onnxruntime_version: None,
         caffe: Vec::new(),
+        workers: Vec::new(),
     };
     let mut run_one = |spec: RunSpec, report: &mut BenchReport| -> Option<pipeline::RunResult> {
         let args = pipeline::command_line(
@@ -113,6 +116,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
                 clip: clip.clone(),
                 detect_only,
                 passes: 1,
+                detect_workers: None,
             };
             if let Some(r) = run_one(spec("ssrnet", true), &mut report) {
                 report.detect_only.push(r);
@@ -124,12 +128,33 @@ pub fn run(options: &BenchOptions) -> Result<()> {
             }
         }
     }
+    let input1 = clips_dir.join(CLIPS[0]);
+    for _ in 0..workers::REPETITIONS {
+        for detector in workers::DETECTORS {
+            for setting in workers::SETTINGS {
+                for detect_only in [true, false] {
+                    let spec = RunSpec {
+                        detector: detector.to_owned(),
+                        estimator: workers::ESTIMATOR.to_owned(),
+                        clip: input1.clone(),
+                        detect_only,
+                        passes: 1,
+                        detect_workers: setting,
+                    };
+                    if let Some(r) = run_one(spec, &mut report) {
+                        workers::record(&mut report.workers, &r, detect_only, setting);
+                    }
+                }
+            }
+        }
+    }
     let long = RunSpec {
         detector: "haar".to_owned(),
         estimator: "ssrnet".to_owned(),
         clip: clips_dir.join(CLIPS[0]),
         detect_only: false,
         passes: LONG_RUN_PASSES,
+        detect_workers: None,
     };
     report.long_run = run_one(long, &mut report);
 
@@ -153,6 +178,9 @@ pub fn run(options: &BenchOptions) -> Result<()> {
     }
     machine.finish();
     report.machine = machine;
+    // The repeated runs list their command once.
+    let mut seen = std::collections::HashSet::new();
+    commands.retain(|command| seen.insert(command.clone()));
     report.commands = commands;
 
     if options.write_docs {

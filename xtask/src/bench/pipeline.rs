@@ -25,6 +25,8 @@ pub struct RunSpec {
     pub detect_only: bool,
     /// How many times the clip is played in one run.
     pub passes: u32,
+    /// `--detect-workers`; the app's default (one per core) when `None`.
+    pub detect_workers: Option<u32>,
 }
 
 /// Median and mean milliseconds per frame of one stage.
@@ -94,6 +96,9 @@ pub fn command_line(spec: &RunSpec, output: &Path, stats: &Path) -> Vec<String> 
     }
     if spec.passes > 1 {
         args.extend(["--passes".to_owned(), spec.passes.to_string()]);
+    }
+    if let Some(workers) = spec.detect_workers {
+        args.extend(["--detect-workers".to_owned(), workers.to_string()]);
     }
     args
 }

@@ -17,7 +17,6 @@ use rayon::prelude::*;
 use crate::analysis::{FaceFinder, crop_views};
 use crate::config::AppConfig;
 use crate::failure::usage;
-use crate::stats::RunStats;
 
 pub use labels::{LabelledImage, read_labels};
 pub use metrics::{Outcome, Report};
@@ -110,7 +109,7 @@ fn evaluate_one(
         let mut finder = finders[slot]
             .lock()
             .map_err(|_| anyhow!("a detector thread panicked"))?;
-        let faces = finder.find(&pixels, &mut RunStats::new())?;
+        let (faces, _) = finder.find(&pixels)?;
         faces
             .into_iter()
             .max_by_key(|face| face.crop.area())

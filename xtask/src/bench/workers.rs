@@ -1,0 +1,147 @@
+//! Detection workers side by side: the app with faces detected on the frame loop's thread
+//! (`--detect-workers 1`, OpenCV's own threads) against its default (one single-threaded detector
+//! per core, each on whole frames), detection alone and the whole pipeline, repeated and
+//! interleaved so that a change of load on the shared machine hits both settings alike.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::pipeline::RunResult;
+
+/// Runs of each combination; the report quotes their median.
+pub const REPETITIONS: usize = 3;
+/// Detectors compared (with SSR-Net for the pipeline runs).
+pub const DETECTORS: [&str; 2] = ["haar", "yunet"];
+/// `--detect-workers` settings compared: on the frame loop's thread, and the app's default.
+pub const SETTINGS: [Option<u32>; 2] = [Some(1), None];
+/// Estimator of the pipeline runs.
+pub const ESTIMATOR: &str = "ssrnet";
+
+/// The FPS of repeated runs of one detector, mode and worker setting.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkersTiming {
+    /// Detector.
+    pub detector: String,
+    /// Detection alone (`true`) or the whole pipeline with SSR-Net and video output.
+    pub detect_only: bool,
+    /// `--detect-workers`; `None` for the default (one per core).
+    pub workers: Option<u32>,
+    /// FPS of every run, in run order.
+    pub fps: Vec<f64>,
+}
+
+impl WorkersTiming {
+    /// Median FPS of the runs.
+    pub fn median_fps(&self) -> f64 {
+        let mut fps = self.fps.clone();
+        fps.sort_by(f64::total_cmp);
+        match fps.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => fps[n / 2],
+            n => (fps[n / 2 - 1] + fps[n / 2]) / 2.0,
+        }
+    }
+}
+
+/// Adds the FPS of `run` to its entry of `timings`.
+pub fn record(
+    timings: &mut Vec<WorkersTiming>,
+    run: &RunResult,
+    detect_only: bool,
+    workers: Option<u32>,
+) {
+    let entry = timings.iter().position(|t| {
+        t.detector == run.detector && t.detect_only == detect_only && t.workers == workers
+    });
+    match entry {
+        Some(index) => timings[index].fps.push(run.fps),
+        None => timings.push(WorkersTiming {
+            detector: run.detector.clone(),
+            detect_only,
+            workers,
+            fps: vec![run.fps],
+        }),
+    }
+}
+
+/// The timing of `detector` in a mode and setting.
+pub fn find<'a>(
+    timings: &'a [WorkersTiming],
+    detector: &str,
+    detect_only: bool,
+    workers: Option<u32>,
+) -> Option<&'a WorkersTiming> {
+    timings
+        .iter()
+        .find(|t| t.detector == detector && t.detect_only == detect_only && t.workers == workers)
+}
+
+fn runs(timing: &WorkersTiming) -> String {
+    let each: Vec<String> = timing.fps.iter().map(|fps| format!("{fps:.1}")).collect();
+    format!("**{:.1}** ({})", timing.median_fps(), each.join(", "))
+}
+
+/// The markdown section comparing the settings.
+pub fn section(timings: &[WorkersTiming], cores: usize, md: &mut String) {
+    if timings.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "\n## Detection workers: one per core vs the frame loop's thread (input1.mp4)\n"
+    );
+    let _ = writeln!(
+        md,
+        "FPS, median of {REPETITIONS} runs (each run in brackets), the settings interleaved. \
+         `--detect-workers 1`: faces are detected on the frame loop's thread, OpenCV using its \
+         own threads. Default: one single-threaded detector per core ({cores} here), each on \
+         whole frames, results taken in frame order. Pipeline runs use {ESTIMATOR} and write \
+         the H.264 video.\n"
+    );
+    let _ = writeln!(
+        md,
+        "| detector | run | `--detect-workers 1` | one per core | ratio |\n|---|---|---|---|---|"
+    );
+    for detector in DETECTORS {
+        for detect_only in [true, false] {
+            let inline = find(timings, detector, detect_only, SETTINGS[0]);
+            let workers = find(timings, detector, detect_only, SETTINGS[1]);
+            if let (Some(inline), Some(workers)) = (inline, workers) {
+                let _ = writeln!(
+                    md,
+                    "| {detector} | {} | {} | {} | {:.2} |",
+                    if detect_only {
+                        "detection alone"
+                    } else {
+                        "pipeline"
+                    },
+                    runs(inline),
+                    runs(workers),
+                    workers.median_fps() / inline.median_fps()
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timing(fps: &[f64]) -> WorkersTiming {
+        WorkersTiming {
+            detector: "haar".to_owned(),
+            detect_only: false,
+            workers: None,
+            fps: fps.to_vec(),
+        }
+    }
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(timing(&[3.0, 1.0, 2.0]).median_fps(), 2.0);
+        assert_eq!(timing(&[4.0, 1.0, 3.0, 2.0]).median_fps(), 2.5);
+        assert!(timing(&[]).median_fps().is_nan());
+    }
+}

@@ -34,6 +34,7 @@ pub struct YunetDetector {
     kept: Vec<usize>,
     nms: NonMaxSuppression,
     faces: Vec<YunetFace>,
+    square_boxes: bool,
 }
 
 impl YunetDetector {
@@ -55,6 +56,7 @@ impl YunetDetector {
             kept: Vec::new(),
             nms: NonMaxSuppression::default(),
             faces: Vec::new(),
+            square_boxes: config.square_boxes,
         })
     }
 
@@ -143,15 +145,18 @@ impl YunetDetector {
 }
 
 impl FaceDetector for YunetDetector {
-    /// [`YunetDetector::detect_faces`], each box rounded to whole pixels (`x2 = x + w`) and
-    /// clipped to the frame; a box left empty by clipping is dropped.
+    /// [`YunetDetector::detect_faces`], each box squared when `square_boxes` is on, rounded to
+    /// whole pixels (`x2 = x + w`) and clipped to the frame; a box left empty by clipping is
+    /// dropped.
     fn detect(&mut self, frame_bgr: &Mat) -> Result<Vec<Detection>, DetectError> {
         let width = frame_bgr.cols();
         let height = frame_bgr.rows();
+        let square = self.square_boxes;
         let faces = self.detect_faces(frame_bgr)?;
         Ok(faces
             .iter()
-            .filter_map(|face| to_detection(face, width, height))
+            .map(|face| if square { squared(face) } else { *face })
+            .filter_map(|face| to_detection(&face, width, height))
             .collect())
     }
 
@@ -177,6 +182,19 @@ fn output_values(outputs: &[TValue], index: usize) -> Result<&[f32], DetectError
         .try_as_plain_ram()
         .and_then(|view| view.as_slice::<f32>())
         .map_err(|error| unreadable(format!("output {index} is not readable as f32: {error:#}")))
+}
+
+/// `face` with its box widened (or heightened) around its centre to a square of its longer side;
+/// landmarks and score unchanged.
+fn squared(face: &YunetFace) -> YunetFace {
+    let side = face.width.max(face.height);
+    YunetFace {
+        x: face.x + (face.width - side) / 2.0,
+        y: face.y + (face.height - side) / 2.0,
+        width: side,
+        height: side,
+        ..*face
+    }
 }
 
 /// The detection for `face` in a `width` x `height` frame, or `None` if its box lies outside.
@@ -221,6 +239,22 @@ mod tests {
             detection.landmarks,
             Some([Point2f::new(1.0, 2.0); LANDMARK_COUNT])
         );
+    }
+
+    #[test]
+    fn squared_boxes_keep_the_centre_and_take_the_longer_side() {
+        let tall = squared(&face(10.0, 20.0, 30.0, 40.0));
+        assert_eq!(
+            (tall.x, tall.y, tall.width, tall.height),
+            (5.0, 20.0, 40.0, 40.0)
+        );
+        let wide = squared(&face(10.0, 20.0, 50.0, 40.0));
+        assert_eq!(
+            (wide.x, wide.y, wide.width, wide.height),
+            (10.0, 15.0, 50.0, 50.0)
+        );
+        assert_eq!(tall.score, 0.93);
+        assert_eq!(tall.landmarks, face(0.0, 0.0, 1.0, 1.0).landmarks);
     }
 
     #[test]

@@ -83,9 +83,10 @@ impl BenchReport {
         let _ = writeln!(
             md,
             "FPS of the frame loop (models are loaded before the clock starts); median ms per frame \
-             of each stage (encode: mean, it runs on its own thread and only its total is known); \
-             detection-only FPS of the same detector on the same frames; peak RSS of the whole \
-             process.\n"
+             of each stage (encode: mean, it runs on its own thread and only its total is known; \
+             resize and detect: the time one detection worker spent on the frame, and the app runs \
+             one worker per core, each on its own frame); detection-only FPS of the same detector \
+             on the same frames; peak RSS of the whole process.\n"
         );
         let _ = writeln!(
             md,

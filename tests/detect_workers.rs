@@ -21,24 +21,11 @@ const AGE_TOLERANCE: f64 = 1e-4;
 /// Runs the stable-labels config on man_and_girl.mp4 with `workers` detection workers and returns
 /// the JSON Lines it wrote.
 fn run_with_workers(workers: &str) -> Vec<Value> {
-    let dir = temp_dir();
-    let json = dir.path().join("frames.jsonl");
-    let input = test_video("man_and_girl.mp4");
-    run_app_ok(&[
-        "--config",
+    json_frames(
         "config/ssrnet-stable.toml",
-        "--input",
-        input.to_str().unwrap(),
-        "--no-output",
-        "--json",
-        json.to_str().unwrap(),
-        "--headless",
-        "--max-frames",
-        FRAMES,
-        "--detect-workers",
-        workers,
-    ]);
-    read_json_lines(&json)
+        "man_and_girl.mp4",
+        &["--max-frames", FRAMES, "--detect-workers", workers],
+    )
 }
 
 /// The faces of a frame as (box, gender, age), sorted by box: OpenCV's multi-threaded Haar

@@ -14,27 +14,6 @@ const MIN_GIRL_YOUNGER_SHARE: f64 = 0.8;
 /// Frames of input1.mp4 each shipped config is run on end to end.
 const SHIPPED_CONFIG_FRAMES: usize = 5;
 
-/// Runs the app headless with `config` on the test clip `clip` (plus `extra` arguments, no
-/// video output) and returns the JSON Lines it wrote.
-fn json_frames(config: &str, clip: &str, extra: &[&str]) -> Vec<Value> {
-    let dir = temp_dir();
-    let json = dir.path().join("frames.jsonl");
-    let input = test_video(clip);
-    let mut args = vec![
-        "--config",
-        config,
-        "--input",
-        input.to_str().unwrap(),
-        "--no-output",
-        "--json",
-        json.to_str().unwrap(),
-        "--headless",
-    ];
-    args.extend_from_slice(extra);
-    run_app_ok(&args);
-    read_json_lines(&json)
-}
-
 fn faces(frame: &Value) -> &Vec<Value> {
     frame["faces"].as_array().expect("faces array")
 }

@@ -140,3 +140,24 @@ pub fn json_box(value: &Value) -> [f64; 4] {
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary directory")
 }
+
+/// Runs the app headless with `config` on the test clip `clip` (plus `extra` arguments, no
+/// video output) and returns the JSON Lines it wrote.
+pub fn json_frames(config: &str, clip: &str, extra: &[&str]) -> Vec<Value> {
+    let dir = temp_dir();
+    let json = dir.path().join("frames.jsonl");
+    let input = test_video(clip);
+    let mut args = vec![
+        "--config",
+        config,
+        "--input",
+        input.to_str().unwrap(),
+        "--no-output",
+        "--json",
+        json.to_str().unwrap(),
+        "--headless",
+    ];
+    args.extend_from_slice(extra);
+    run_app_ok(&args);
+    read_json_lines(&json)
+}

@@ -134,6 +134,51 @@ fn a_single_image_gives_one_annotated_frame_with_its_face() {
 }
 
 #[test]
+fn start_up_log_names_detector_estimator_model_files_and_threads() {
+    let input = test_video("input1.mp4");
+    for (config, needles) in [
+        (
+            "config/ssrnet.toml",
+            &[
+                "detector haar; estimator ssrnet",
+                "haarcascade_frontalface_alt.xml",
+                "ssrnet_age.onnx",
+                "ssrnet_gender.onnx",
+            ][..],
+        ),
+        (
+            "config/caffe-dnn.toml",
+            &[
+                "detector dnn; estimator caffe",
+                "opencv_face_detector_uint8.pb",
+                "opencv_face_detector.pbtxt",
+                "levi_hassner_age.onnx",
+                "levi_hassner_gender.onnx",
+            ][..],
+        ),
+    ] {
+        let output = run_app_ok(&[
+            "--config",
+            config,
+            "--input",
+            input.to_str().unwrap(),
+            "--no-output",
+            "--headless",
+            "--max-frames",
+            "1",
+        ]);
+        let log = String::from_utf8_lossy(&output.stderr);
+        let thread_lines = ["estimator thread pool threads=", "face detection on"];
+        for needle in needles.iter().chain(&thread_lines) {
+            assert!(
+                log.contains(needle),
+                "{config}: no {needle:?} in the log:\n{log}"
+            );
+        }
+    }
+}
+
+#[test]
 fn without_a_display_the_run_goes_headless_by_itself_and_says_why() {
     let dir = temp_dir();
     let video = dir.path().join("annotated.mp4");

@@ -255,7 +255,7 @@ fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAnalyze
         .map_err(|err| usage(anyhow::Error::new(err).context("cannot load the estimator")))?;
     let paths = estimator.model_paths();
     let description = format!(
-        "detector {} ; estimator {:?} (age model {}, gender model {}, padding ratio {})",
+        "detector {}; estimator {} (age model {}, gender model {}, padding ratio {})",
         config.detector.kind.name(),
         estimator.kind(),
         paths.age.display(),

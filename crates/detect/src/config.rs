@@ -81,6 +81,18 @@ impl DetectorConfig {
         self.dnn.validate()?;
         self.yunet.validate()
     }
+
+    /// The model files the selected detector loads, resolved against `models_dir`.
+    pub fn model_files(&self, models_dir: &Path) -> Vec<PathBuf> {
+        match self.kind {
+            DetectorKind::Haar => vec![self.haar.cascade_path(models_dir)],
+            DetectorKind::Dnn => vec![
+                self.dnn.model_path(models_dir),
+                self.dnn.config_path(models_dir),
+            ],
+            DetectorKind::Yunet => vec![self.yunet.model_path(models_dir)],
+        }
+    }
 }
 
 /// A minimum or maximum object size in pixels of the processing frame.

@@ -21,6 +21,11 @@ pub fn build_detector(
         DetectorKind::Dnn => Box::new(DnnDetector::new(&config.dnn, models_dir)?),
         DetectorKind::Yunet => Box::new(YunetDetector::new(&config.yunet, models_dir)?),
     };
-    tracing::info!(detector = detector.name(), models_dir = %models_dir.display(), "face detector ready");
+    let files: Vec<String> = config
+        .model_files(models_dir)
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    tracing::info!(detector = detector.name(), model_files = %files.join(", "), "face detector ready");
     Ok(detector)
 }

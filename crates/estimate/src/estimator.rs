@@ -52,7 +52,8 @@ impl Estimator {
             kind = %config.kind,
             age_model = %age_path.display(),
             gender_model = %gender_path.display(),
-            padding_ratio,
+            // Display, so the f32 prints as written in the config, not widened to f64.
+            padding_ratio = %padding_ratio,
             "age/gender estimator ready"
         );
         Ok(Self {

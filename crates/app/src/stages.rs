@@ -9,11 +9,11 @@ use anyhow::{Context, Result, anyhow};
 use opencv::core::Mat;
 use video_io::{Frame, VideoReader, VideoWriter};
 
-/// Frames decoded ahead of the frame loop: enough to hide decode jitter, few enough to bound
-/// memory (a 4K BGR frame is 25 MB).
-const DECODE_QUEUE_FRAMES: usize = 4;
+/// Frames decoded ahead of detection: enough to hide decode jitter, few enough to bound memory (a
+/// 4K BGR frame is 25 MB). The detection workers hold one more frame each in their own queues.
+const DECODE_QUEUE_FRAMES: usize = 2;
 /// Annotated frames waiting for the encoder.
-const ENCODE_QUEUE_FRAMES: usize = 4;
+const ENCODE_QUEUE_FRAMES: usize = 2;
 
 /// A decoded frame and how long decoding it took.
 pub struct Decoded {

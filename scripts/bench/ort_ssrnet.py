@@ -2,8 +2,8 @@
 """Times onnxruntime on the SSR-Net ONNX files (age, gender, and the pair) at given batch sizes.
 
 Used by `cargo xtask bench` for the tract-vs-onnxruntime comparison; onnxruntime is NOT a project
-dependency: run it through `scripts/bench/ort_venv.sh`, which creates a virtual environment under
-target/ and pip-installs onnxruntime and numpy there.
+dependency: run it through `scripts/bench/py.sh ort_ssrnet.py`, which creates a virtual environment
+under target/ and pip-installs onnxruntime and numpy there.
 
 Prints one JSON object: {"onnxruntime": version, "threads": ..., "results": [{"net", "batch",
 "median_ms_per_call", "median_ms_per_face"}...]}.

@@ -8,7 +8,9 @@ mod caffe;
 mod criterion;
 mod machine;
 mod nets;
+mod original;
 mod pipeline;
+mod python;
 mod report;
 mod rss;
 mod workers;
@@ -72,6 +74,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         onnxruntime_version: None,
         caffe: Vec::new(),
         workers: Vec::new(),
+        original_haar: None,
     };
     let mut run_one = |spec: RunSpec, report: &mut BenchReport| -> Option<pipeline::RunResult> {
         let args = pipeline::command_line(
@@ -159,7 +162,11 @@ pub fn run(options: &BenchOptions) -> Result<()> {
     report.long_run = run_one(long, &mut report);
 
     commands.push(nets::tract_command());
-    commands.push("scripts/bench/ort_venv.sh --age models/ssrnet_age.onnx --gender models/ssrnet_gender.onnx --batches 1,4,16".to_owned());
+    commands.push(format!(
+        "{} {} --age models/ssrnet_age.onnx --gender models/ssrnet_gender.onnx --batches 1,4,16",
+        python::RUNNER,
+        nets::ORT_SCRIPT
+    ));
     match nets::compare(&options.root, &options.models_dir) {
         Ok((timings, version)) => {
             report.nets = timings;
@@ -168,6 +175,14 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         Err(err) => report
             .skipped
             .push(format!("tract vs onnxruntime: {err:#}")),
+    }
+    let cascade = options.models_dir.join(original::CASCADE);
+    commands.push(original::command(&input1, &cascade));
+    match original::measure(&options.root, &input1, &cascade) {
+        Ok(haar) => report.original_haar = Some(haar),
+        Err(err) => report
+            .skipped
+            .push(format!("the original's Haar stage: {err:#}")),
     }
     commands.push(caffe::command());
     match caffe::compare(&options.root) {

@@ -3,17 +3,16 @@
 //! tract: the criterion group `ssrnet_nets` of `crates/estimate/benches/ssrnet.rs` (release
 //! build): each net alone through a plan optimised for the concrete batch (as the `estimate` crate
 //! builds them), and the pair through `estimate::SsrNet::run_blob` (age and gender in parallel,
-//! exactly what the app runs). onnxruntime: `scripts/bench/ort_venv.sh` (a virtual environment
+//! exactly what the app runs). onnxruntime: `scripts/bench/py.sh ort_ssrnet.py` (a virtual environment
 //! under target/ with onnxruntime from PyPI; not a project dependency), each net alone and the
 //! pair one after the other, with onnxruntime's default intra-op threads.
 
 use std::path::Path;
-use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
-use super::criterion;
+use super::{criterion, python};
 
 /// Batch sizes compared (issue #7).
 pub const BATCHES: [usize; 3] = [1, 4, 16];
@@ -23,6 +22,8 @@ const REPEATS: usize = 50;
 const WARMUP: usize = 5;
 /// Criterion group of the tract measurements.
 const TRACT_GROUP: &str = "ssrnet_nets";
+/// The onnxruntime script of `scripts/bench`.
+pub const ORT_SCRIPT: &str = "ort_ssrnet.py";
 
 /// The command that measures tract, as written in the report.
 pub fn tract_command() -> String {
@@ -98,27 +99,20 @@ struct OrtResult {
 }
 
 fn onnxruntime_timings(root: &Path, age: &Path, gender: &Path) -> Result<(Vec<NetTiming>, String)> {
-    let script = root.join("scripts/bench/ort_venv.sh");
     let batches: Vec<String> = BATCHES.iter().map(ToString::to_string).collect();
-    let output = Command::new(&script)
-        .arg("--age")
-        .arg(age)
-        .arg("--gender")
-        .arg(gender)
-        .args(["--batches", &batches.join(",")])
-        .args(["--repeats", &REPEATS.to_string()])
-        .args(["--warmup", &WARMUP.to_string()])
-        .output()
-        .with_context(|| format!("cannot run {}", script.display()))?;
-    if !output.status.success() {
-        bail!(
-            "{} failed (needs python3 -m venv and PyPI access): {}",
-            script.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    let report: OrtReport = serde_json::from_slice(&output.stdout)
-        .with_context(|| format!("cannot parse the output of {}", script.display()))?;
+    let args: Vec<std::ffi::OsString> = vec![
+        "--age".into(),
+        age.into(),
+        "--gender".into(),
+        gender.into(),
+        "--batches".into(),
+        batches.join(",").into(),
+        "--repeats".into(),
+        REPEATS.to_string().into(),
+        "--warmup".into(),
+        WARMUP.to_string().into(),
+    ];
+    let report: OrtReport = python::run_json(root, ORT_SCRIPT, args)?;
     let timings = report
         .results
         .iter()

@@ -49,7 +49,6 @@ fn face_set(frame: &Value) -> Vec<(String, String, f64)> {
 
 #[test]
 fn detection_workers_do_not_change_the_output() {
-    require_models();
     let inline = run_with_workers("1");
     let expected_frames: usize = FRAMES.parse().expect("frame count");
     assert_eq!(inline.len(), expected_frames, "every frame is written");

@@ -111,7 +111,7 @@ impl Default for ProcessingConfig {
 /// `processing.detect_workers` value that asks for one detection worker per CPU core.
 pub const AUTO_DETECT_WORKERS: u32 = 0;
 
-/// Largest `processing.detect_workers` accepted: each worker holds a detector and up to two
+/// Largest `processing.detect_workers` accepted: each worker holds a detector and up to three
 /// frames, so a typo such as 1000 would exhaust memory instead of speeding anything up.
 pub const MAX_DETECT_WORKERS: u32 = 64;
 

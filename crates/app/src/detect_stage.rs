@@ -66,14 +66,11 @@ impl DetectedFrames {
     /// Starts detecting the frames of `decoder`: inline with a single finder, else on one worker
     /// thread per finder. Fails when `finders` is empty or a thread cannot start.
     pub fn start(decoder: DecodeThread, mut finders: Vec<FaceFinder>) -> Result<Self> {
-        match finders.len() {
-            0 => Err(anyhow!("no face finder to detect with")),
-            1 => {
-                let finder = finders.pop().context("no face finder to detect with")?;
-                Ok(Self::Inline { decoder, finder })
-            }
-            _ => Ok(Self::Workers(DetectWorkers::spawn(decoder, finders)?)),
+        if finders.len() > 1 {
+            return Ok(Self::Workers(DetectWorkers::spawn(decoder, finders)?));
         }
+        let finder = finders.pop().context("no face finder to detect with")?;
+        Ok(Self::Inline { decoder, finder })
     }
 
     /// The next frame with its faces, `None` at the end of the input.

@@ -117,20 +117,17 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     };
     let mut outcome = Ok(());
     let mut reader = Some(reader);
-    let mut finders = Some(finders);
+    let mut finders = finders;
     for pass in 0..options.passes.max(1) {
         let pass_reader = match reader.take() {
             Some(first) => first,
             None => reopen(&source, pass)?,
         };
         let decoder = DecodeThread::spawn(pass_reader, config.input.max_frames)?;
-        let mut frames = DetectedFrames::start(
-            decoder,
-            finders.take().context("the face finders were lost")?,
-        )?;
+        let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut finders))?;
         outcome = loop_state.process_all(&mut frames, display.as_mut(), &interrupted, &progress);
         match frames.finish() {
-            Ok(returned) => finders = Some(returned),
+            Ok(returned) => finders = returned,
             Err(err) => outcome = outcome.and(Err(err)),
         }
         if outcome.is_err() || interrupted.load(Ordering::SeqCst) || loop_state.quit {
@@ -176,42 +173,41 @@ fn reopen(source: &Source, pass: u32) -> Result<VideoReader> {
 fn run_detect_only(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     let models_dir = config.resolved_models_dir();
     let padding_ratio = config.estimator.effective_padding_ratio();
-    let mut finders = Some(build_finders(config, &models_dir, padding_ratio)?);
+    let mut finders = build_finders(config, &models_dir, padding_ratio)?;
     tracing::info!("detection only: no estimation or output");
     let source = Source::parse(&config.input.source).with_seed(config.input.seed);
     let interrupted = install_interrupt_flag();
     let mut stats = RunStats::new();
     for pass in 0..options.passes.max(1) {
-        let reader = reopen(&source, pass)?;
-        let decoder = DecodeThread::spawn(reader, config.input.max_frames)?;
-        let mut frames = DetectedFrames::start(
-            decoder,
-            finders.take().context("the face finders were lost")?,
-        )?;
-        let mut outcome = Ok(());
-        while let Some(detected) = frames.next() {
-            if interrupted.load(Ordering::SeqCst) {
-                break;
-            }
-            match detected {
-                Ok(detected) => {
-                    stats.add(Stage::Decode, detected.decoded.decode_time);
-                    detected.times.add_to(&mut stats);
-                    stats.count_frame(detected.faces.len());
-                }
-                Err(err) => {
-                    outcome = Err(err);
-                    break;
-                }
-            }
-        }
-        finders = Some(frames.finish()?);
-        outcome?;
+        let decoder = DecodeThread::spawn(reopen(&source, pass)?, config.input.max_frames)?;
+        let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut finders))?;
+        let counted = count_detections(&mut frames, &interrupted, &mut stats);
+        finders = frames.finish()?;
+        counted?;
         if interrupted.load(Ordering::SeqCst) {
             break;
         }
     }
     Ok(stats)
+}
+
+/// Adds the decode, resize and detect times and the faces of every frame of `frames` to `stats`,
+/// until the input ends, an error or Ctrl-C.
+fn count_detections(
+    frames: &mut DetectedFrames,
+    interrupted: &AtomicBool,
+    stats: &mut RunStats,
+) -> Result<()> {
+    while let Some(detected) = frames.next() {
+        if interrupted.load(Ordering::SeqCst) {
+            break;
+        }
+        let detected = detected?;
+        stats.add(Stage::Decode, detected.decoded.decode_time);
+        detected.times.add_to(stats);
+        stats.count_frame(detected.faces.len());
+    }
+    Ok(())
 }
 
 /// One face finder per detection worker (`processing.detect_workers`), each with its own

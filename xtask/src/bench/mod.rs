@@ -154,7 +154,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
     let long = RunSpec {
         detector: "haar".to_owned(),
         estimator: "ssrnet".to_owned(),
-        clip: clips_dir.join(CLIPS[0]),
+        clip: input1.clone(),
         detect_only: false,
         passes: LONG_RUN_PASSES,
         detect_workers: None,

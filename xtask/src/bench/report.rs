@@ -51,6 +51,11 @@ pub struct BenchReport {
     pub original_haar: Option<OriginalHaar>,
 }
 
+/// How a goal line ends: whether the goal is met.
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "not met" }
+}
+
 fn fmt_ms(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"))
 }
@@ -180,22 +185,14 @@ impl BenchReport {
                     r.fps,
                     100.0 * ratio,
                     100.0 * DETECTION_BOUND_GOAL,
-                    if ratio >= DETECTION_BOUND_GOAL {
-                        "met"
-                    } else {
-                        "not met"
-                    }
+                    verdict(ratio >= DETECTION_BOUND_GOAL)
                 );
             }
             let speedup = r.fps / ORIGINAL_FPS;
             let _ = writeln!(
                 md,
                 "- {speedup:.1}x the faithful original's {ORIGINAL_FPS} FPS; goal > {SPEEDUP_GOAL}x: **{}**",
-                if speedup > SPEEDUP_GOAL {
-                    "met"
-                } else {
-                    "not met"
-                }
+                verdict(speedup > SPEEDUP_GOAL)
             );
         }
         self.repeated_goals(md);
@@ -212,11 +209,7 @@ impl BenchReport {
                     t.median_ms_per_face,
                     o.median_ms_per_face,
                     t.median_ms_per_face / o.median_ms_per_face,
-                    if t.median_ms_per_face <= o.median_ms_per_face {
-                        "met"
-                    } else {
-                        "not met"
-                    }
+                    verdict(t.median_ms_per_face <= o.median_ms_per_face)
                 );
             }
         }
@@ -229,11 +222,7 @@ impl BenchReport {
         let _ = writeln!(
             md,
             "- largest peak RSS of all runs: {peak:.0} MiB; goal < {PEAK_RSS_GOAL_MIB} MB: **{}**",
-            if peak < PEAK_RSS_GOAL_MIB {
-                "met"
-            } else {
-                "not met"
-            }
+            verdict(peak < PEAK_RSS_GOAL_MIB)
         );
         if let Some(flat) = self.long_run.as_ref().and_then(rss_flatness) {
             let _ = writeln!(
@@ -259,7 +248,6 @@ impl BenchReport {
         let (fps, limit) = (pipeline.median_fps(), alone.median_fps());
         let ratio = fps / limit;
         let speedup = fps / ORIGINAL_FPS;
-        let verdict = |met: bool| if met { "met" } else { "not met" };
         let _ = writeln!(
             md,
             "- the same from the repeated runs (median of {}): haar + ssrnet {fps:.1} FPS = \
@@ -383,7 +371,7 @@ impl BenchReport {
                     "| {batch} | {:.1} | {:.1} | {ratio:.2} | **{}** |",
                     t.median_ms_per_face,
                     o.median_ms_per_face,
-                    if ratio <= 1.0 { "met" } else { "not met" }
+                    verdict(ratio <= 1.0)
                 );
             }
         }

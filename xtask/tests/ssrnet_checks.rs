@@ -87,6 +87,43 @@ fn graph_has_nhwc_input_with_symbolic_batch_and_one_output_per_face() -> Result<
     Ok(())
 }
 
+#[test]
+fn stream_pools_are_written_phase_by_phase_with_strided_convs() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("gender.onnx");
+    ssrnet::convert(&gender_h5(), SsrNetTarget::Gender, &out)?;
+    let model = ModelProto::decode(std::fs::read(&out)?.as_slice())?;
+    let graph = model.graph.as_ref().expect("graph");
+    let stride_of = |node: &tract_onnx::pb::NodeProto| {
+        node.attribute
+            .iter()
+            .find(|a| a.name == "strides")
+            .map(|a| a.ints.clone())
+            .unwrap_or_default()
+    };
+    let count = |op: &str| graph.node.iter().filter(|n| n.op_type == op).count();
+    // Six pooled stream blocks (conv2d_1..3 and conv2d_5..7), four phases each.
+    let strided_convs = graph
+        .node
+        .iter()
+        .filter(|n| n.op_type == "Conv" && stride_of(n) == [2, 2])
+        .count();
+    assert_eq!(strided_convs, 24, "one stride-2 conv per block and phase");
+    assert_eq!(count("Slice"), 24, "one shifted input per block and phase");
+    assert_eq!(count("Max"), 3, "the s stream's three max pools");
+    assert_eq!(count("Sum"), 3, "the x stream's three average pools");
+    // What is left of the pooling ops are the stage 2 and 3 pools (4x4 and 8x8) on each side.
+    let small_pools = graph
+        .node
+        .iter()
+        .filter(|n| n.op_type.ends_with("Pool"))
+        .filter(|n| stride_of(n) == [2, 2])
+        .count();
+    assert_eq!(small_pools, 0, "no 2x2 pool node is left");
+    assert_eq!(count("MaxPool") + count("AveragePool"), 4);
+    Ok(())
+}
+
 /// One weight tensor as a Keras file stores it.
 struct Weight {
     name: String,

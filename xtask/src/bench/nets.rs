@@ -5,7 +5,9 @@
 //! builds them), and the pair through `estimate::SsrNet::run_blob` (age and gender in parallel,
 //! exactly what the app runs). onnxruntime: `scripts/bench/py.sh ort_ssrnet.py` (a virtual environment
 //! under target/ with onnxruntime from PyPI; not a project dependency), each net alone and the
-//! pair one after the other, with onnxruntime's default intra-op threads.
+//! pair one after the other, with onnxruntime's default intra-op threads (one per core) and
+//! again with one thread: tract runs each net on one thread, so the second run compares the
+//! two runtimes core for core.
 
 use std::path::Path;
 
@@ -24,6 +26,12 @@ const WARMUP: usize = 5;
 const TRACT_GROUP: &str = "ssrnet_nets";
 /// The onnxruntime script of `scripts/bench`.
 pub const ORT_SCRIPT: &str = "ort_ssrnet.py";
+/// Runtime label of onnxruntime with its default intra-op threads.
+pub const ORT: &str = "onnxruntime";
+/// Runtime label of onnxruntime limited to one intra-op thread.
+pub const ORT_ONE_THREAD: &str = "onnxruntime-1-thread";
+/// onnxruntime's `intra_op_num_threads` for "its default" (one per core).
+const ORT_DEFAULT_THREADS: usize = 0;
 
 /// The command that measures tract, as written in the report.
 pub fn tract_command() -> String {
@@ -33,7 +41,7 @@ pub fn tract_command() -> String {
 /// One latency figure.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NetTiming {
-    /// `tract` or `onnxruntime`.
+    /// `tract`, [`ORT`] or [`ORT_ONE_THREAD`].
     pub runtime: String,
     /// `age`, `gender` or `pair`.
     pub net: String,
@@ -58,8 +66,10 @@ pub fn compare(root: &Path, models_dir: &Path) -> Result<(Vec<NetTiming>, String
         }
     }
     let mut timings = tract_timings(root)?;
-    let (ort, version) = onnxruntime_timings(root, &age, &gender)?;
+    let (ort, version) = onnxruntime_timings(root, &age, &gender, ORT_DEFAULT_THREADS)?;
     timings.extend(ort);
+    let (ort_one_thread, _) = onnxruntime_timings(root, &age, &gender, 1)?;
+    timings.extend(ort_one_thread);
     Ok((timings, version))
 }
 
@@ -98,7 +108,14 @@ struct OrtResult {
     median_ms_per_call: f64,
 }
 
-fn onnxruntime_timings(root: &Path, age: &Path, gender: &Path) -> Result<(Vec<NetTiming>, String)> {
+/// onnxruntime with `threads` intra-op threads (0: its default), labelled [`ORT`] or
+/// [`ORT_ONE_THREAD`].
+fn onnxruntime_timings(
+    root: &Path,
+    age: &Path,
+    gender: &Path,
+    threads: usize,
+) -> Result<(Vec<NetTiming>, String)> {
     let batches: Vec<String> = BATCHES.iter().map(ToString::to_string).collect();
     let args: Vec<std::ffi::OsString> = vec![
         "--age".into(),
@@ -111,12 +128,19 @@ fn onnxruntime_timings(root: &Path, age: &Path, gender: &Path) -> Result<(Vec<Ne
         REPEATS.to_string().into(),
         "--warmup".into(),
         WARMUP.to_string().into(),
+        "--threads".into(),
+        threads.to_string().into(),
     ];
+    let label = if threads == ORT_DEFAULT_THREADS {
+        ORT
+    } else {
+        ORT_ONE_THREAD
+    };
     let report: OrtReport = python::run_json(root, ORT_SCRIPT, args)?;
     let timings = report
         .results
         .iter()
-        .map(|r| timing("onnxruntime", &r.net, r.batch, r.median_ms_per_call))
+        .map(|r| timing(label, &r.net, r.batch, r.median_ms_per_call))
         .collect();
     Ok((timings, report.onnxruntime))
 }

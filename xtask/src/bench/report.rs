@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::caffe::{self, CaffeTiming};
 use super::machine::Machine;
-use super::nets::NetTiming;
+use super::nets::{self, NetTiming};
 use super::original::{self, OriginalHaar};
 use super::pipeline::{RunResult, STAGES};
 use super::workers::{self, WorkersTiming};
@@ -197,10 +197,10 @@ impl BenchReport {
         }
         self.repeated_goals(md);
         self.original_haar_context(md);
-        for batch in super::nets::BATCHES {
+        for batch in nets::BATCHES {
             if let (Some(t), Some(o)) = (
                 self.net("tract", "pair", batch),
-                self.net("onnxruntime", "pair", batch),
+                self.net(nets::ORT, "pair", batch),
             ) {
                 let _ = writeln!(
                     md,
@@ -307,28 +307,40 @@ impl BenchReport {
         let _ = writeln!(
             md,
             "Median ms per face. tract (criterion, release build): each net through a plan \
-             optimised for the batch size; the pair through `estimate::SsrNet` (age and gender in \
-             parallel, as the app runs them). onnxruntime: default intra-op threads; the pair one \
-             net after the other.\n"
+             optimised for the batch size, on one thread; the pair through `estimate::SsrNet` (age \
+             and gender in parallel, as the app runs them). onnxruntime: with its default \
+             intra-op threads (one per core) and with one thread; the pair one net after the \
+             other. The goal compares tract with the default; the one-thread column compares the \
+             runtimes core for core.\n"
         );
         let _ = writeln!(
             md,
-            "| net | batch | tract | onnxruntime | tract / ort |\n|---|---|---|---|---|"
+            "| net | batch | tract | onnxruntime | tract / ort | onnxruntime, 1 thread | tract / \
+             ort 1 thread |\n|---|---|---|---|---|---|---|"
         );
+        let cell = |value: Option<f64>, digits: usize| {
+            value.map_or_else(|| "-".to_owned(), |v| format!("{v:.digits$}"))
+        };
         for net in ["age", "gender", "pair"] {
-            for batch in super::nets::BATCHES {
-                if let (Some(t), Some(o)) = (
-                    self.net("tract", net, batch),
-                    self.net("onnxruntime", net, batch),
-                ) {
-                    let _ = writeln!(
-                        md,
-                        "| {net} | {batch} | {:.3} | {:.3} | {:.2} |",
-                        t.median_ms_per_face,
-                        o.median_ms_per_face,
-                        t.median_ms_per_face / o.median_ms_per_face
-                    );
-                }
+            for batch in nets::BATCHES {
+                let Some(t) = self.net("tract", net, batch) else {
+                    continue;
+                };
+                let ratio = |runtime: &str| {
+                    self.net(runtime, net, batch)
+                        .map(|o| t.median_ms_per_face / o.median_ms_per_face)
+                };
+                let ms =
+                    |runtime: &str| self.net(runtime, net, batch).map(|o| o.median_ms_per_face);
+                let _ = writeln!(
+                    md,
+                    "| {net} | {batch} | {:.3} | {} | {} | {} | {} |",
+                    t.median_ms_per_face,
+                    cell(ms(nets::ORT), 3),
+                    cell(ratio(nets::ORT), 2),
+                    cell(ms(nets::ORT_ONE_THREAD), 3),
+                    cell(ratio(nets::ORT_ONE_THREAD), 2),
+                );
             }
         }
     }

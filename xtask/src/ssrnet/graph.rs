@@ -1,10 +1,22 @@
 //! Builds the SSR-Net ONNX graph from checked weights. Works in NCHW internally (ONNX Conv and
 //! pools), transposing back to NHWC before every flatten so the Keras dense weights apply as-is.
+//!
+//! Stream blocks are written pool phase by pool phase. Keras computes `pool(act(bn(conv(x))))`
+//! with a 2x2 pool of stride 2. Each pooled value takes the conv output at the four positions
+//! `(2i + dy, 2j + dx)`, `dy, dx` in `{0, 1}`. So the graph holds, for each phase `(dy, dx)`,
+//! the same conv with stride 2 on the input shifted by `(dy, dx)` (a `Slice`), then the same
+//! batch norm and activation, and takes the element-wise max (or mean) of the four phases.
+//!
+//! This is the same arithmetic on the same values, and the net computes no conv output that
+//! the pool would drop. What changes is the runtime's work: tract runs 2x2 pools as a generic
+//! loop that took 30% of each net (0.43 of 1.43 ms per face), while its strided convs and
+//! element-wise max/add are vectorised. Per net and face this goes from 1.43 to 1.11 ms (tract
+//! profile, docs/BENCHMARKS.md).
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::architecture::{
-    INPUT_CHANNELS, INPUT_SIZE, STAGE_BINS, STAGES, SsrNetTarget, StageLayerNames,
+    INPUT_CHANNELS, INPUT_SIZE, STAGE_BINS, STAGES, STREAM_KERNEL, SsrNetTarget, StageLayerNames,
     stage_layer_names,
 };
 use super::weights::CheckedWeights;
@@ -14,8 +26,12 @@ use crate::onnx::{Attribute, Dim, ModelBuilder, Value};
 pub const OPSET: i64 = 13;
 /// Keras BatchNormalization epsilon used by SSR-Net (models.md).
 const BATCH_NORM_EPSILON: f32 = 1e-3;
-/// Pool size of the stream pools (2x2, stride 2, valid).
-const STREAM_POOL: i64 = 2;
+/// Pool size (and stride) of the stream pools (2x2, stride 2, valid).
+const STREAM_POOL: usize = 2;
+/// Weight of each of the four phases in an average pool (1 / (2 x 2)).
+const AVERAGE_PHASE_WEIGHT: f32 = 0.25;
+/// The spatial axes of an NCHW tensor (H, W), as `Slice` takes them.
+const SPATIAL_AXES: [i64; 2] = [2, 3];
 /// Stage 2 pool after its 1x1 convs (4x4, stride 4).
 const STAGE2_POOL: i64 = 4;
 /// Stage 3 pool after its 1x1 convs (8x8, stride 8).
@@ -56,13 +72,12 @@ enum Pool {
     Max,
 }
 
-impl Pool {
-    fn op(self) -> &'static str {
-        match self {
-            Pool::Average => "AveragePool",
-            Pool::Max => "MaxPool",
-        }
-    }
+/// A conv layer's weights, added once and shared by the nodes that apply them.
+struct ConvWeights {
+    kernel: Value,
+    bias: Value,
+    /// Kernel side.
+    side: i64,
 }
 
 /// Builds the whole model. `metadata` entries are recorded in `metadata_props`.
@@ -90,13 +105,15 @@ pub fn build(
     let nchw = g.node("Transpose", "input_nchw", &[&input], vec![perm(TO_NCHW)])?;
 
     // Stream x: ReLU + average pools; stream s: tanh + max pools.
-    let x1 = g.conv_bn_pool(&nchw, 1, Activation::Relu, Pool::Average)?;
-    let x2 = g.conv_bn_pool(&x1, 2, Activation::Relu, Pool::Average)?;
-    let x3 = g.conv_bn_pool(&x2, 3, Activation::Relu, Pool::Average)?;
+    let relu_average = (Activation::Relu, Pool::Average);
+    let tanh_max = (Activation::Tanh, Pool::Max);
+    let (x1, side1) = g.conv_bn_pool(&nchw, INPUT_SIZE, 1, relu_average)?;
+    let (x2, side2) = g.conv_bn_pool(&x1, side1, 2, relu_average)?;
+    let (x3, _) = g.conv_bn_pool(&x2, side2, 3, relu_average)?;
     let x4 = g.conv_bn_act(&x3, 4, Activation::Relu)?;
-    let s1 = g.conv_bn_pool(&nchw, 5, Activation::Tanh, Pool::Max)?;
-    let s2 = g.conv_bn_pool(&s1, 6, Activation::Tanh, Pool::Max)?;
-    let s3 = g.conv_bn_pool(&s2, 7, Activation::Tanh, Pool::Max)?;
+    let (s1, _) = g.conv_bn_pool(&nchw, INPUT_SIZE, 5, tanh_max)?;
+    let (s2, _) = g.conv_bn_pool(&s1, side1, 6, tanh_max)?;
+    let (s3, _) = g.conv_bn_pool(&s2, side2, 7, tanh_max)?;
     let s4 = g.conv_bn_act(&s3, 8, Activation::Tanh)?;
 
     let stage_inputs = [
@@ -145,22 +162,35 @@ impl Graph<'_> {
             .initializer_f32(&format!("{layer}/{weight}"), &tensor.shape, &tensor.data)
     }
 
-    /// Conv (Keras HWIO kernel transposed to OIHW), 'valid', stride 1.
-    fn conv(&mut self, input: &Value, layer: &str) -> Result<Value> {
+    /// Conv weights of `layer` as initializers: the Keras HWIO kernel transposed to OIHW, and
+    /// the bias.
+    fn conv_weights(&mut self, layer: &str) -> Result<ConvWeights> {
         let kernel = self.weights.get(layer, "kernel")?;
         let (oihw, shape) = hwio_to_oihw(&kernel.data, &kernel.shape)?;
-        let w = self
+        let kernel = self
             .model
             .initializer_f32(&format!("{layer}/kernel"), &shape, &oihw)?;
-        let b = self.weight(layer, "bias")?;
+        let bias = self.weight(layer, "bias")?;
         let side = i64::try_from(shape.get(2).copied().unwrap_or(1))?;
+        Ok(ConvWeights { kernel, bias, side })
+    }
+
+    /// A 'valid' conv node with the given weights and stride.
+    fn conv_node(
+        &mut self,
+        name: &str,
+        input: &Value,
+        weights: &ConvWeights,
+        stride: i64,
+    ) -> Result<Value> {
+        let side = weights.side;
         self.node(
             "Conv",
-            layer,
-            &[input, &w, &b],
+            name,
+            &[input, &weights.kernel, &weights.bias],
             vec![
                 Attribute::ints("kernel_shape", &[side, side]),
-                Attribute::ints("strides", &[1, 1]),
+                Attribute::ints("strides", &[stride, stride]),
                 Attribute::ints("pads", &[0, 0, 0, 0]),
                 Attribute::ints("dilations", &[1, 1]),
                 Attribute::int("group", 1),
@@ -168,43 +198,143 @@ impl Graph<'_> {
         )
     }
 
-    /// conv2d_i -> batch_normalization_i -> activation.
-    fn conv_bn_act(&mut self, input: &Value, index: usize, act: Activation) -> Result<Value> {
-        let conv = self.conv(input, &format!("conv2d_{index}"))?;
+    /// Conv of `layer`, 'valid', stride 1.
+    fn conv(&mut self, input: &Value, layer: &str) -> Result<Value> {
+        let weights = self.conv_weights(layer)?;
+        self.conv_node(layer, input, &weights, 1)
+    }
+
+    /// The four parameters of `batch_normalization_<index>` as initializers.
+    fn batch_norm_weights(&mut self, index: usize) -> Result<[Value; 4]> {
         let bn = format!("batch_normalization_{index}");
-        let gamma = self.weight(&bn, "gamma")?;
-        let beta = self.weight(&bn, "beta")?;
-        let mean = self.weight(&bn, "moving_mean")?;
-        let var = self.weight(&bn, "moving_variance")?;
+        Ok([
+            self.weight(&bn, "gamma")?,
+            self.weight(&bn, "beta")?,
+            self.weight(&bn, "moving_mean")?,
+            self.weight(&bn, "moving_variance")?,
+        ])
+    }
+
+    /// Batch norm node `name` on `input`, then the activation node `<name>_<act>`.
+    fn batch_norm_act(
+        &mut self,
+        name: &str,
+        input: &Value,
+        params: &[Value; 4],
+        act: Activation,
+    ) -> Result<Value> {
+        let [gamma, beta, mean, var] = params;
         let normed = self.node(
             "BatchNormalization",
-            &bn,
-            &[&conv, &gamma, &beta, &mean, &var],
+            name,
+            &[input, gamma, beta, mean, var],
             vec![Attribute::float("epsilon", BATCH_NORM_EPSILON)],
         )?;
         self.node(
             act.op(),
-            &format!("{bn}_{}", act.op().to_lowercase()),
+            &format!("{name}_{}", act.op().to_lowercase()),
             &[&normed],
             vec![],
         )
     }
 
-    /// conv_bn_act followed by a 2x2/2 pool.
+    /// conv2d_i -> batch_normalization_i -> activation.
+    fn conv_bn_act(&mut self, input: &Value, index: usize, act: Activation) -> Result<Value> {
+        let conv = self.conv(input, &format!("conv2d_{index}"))?;
+        let params = self.batch_norm_weights(index)?;
+        self.batch_norm_act(&format!("batch_normalization_{index}"), &conv, &params, act)
+    }
+
+    /// conv_bn_act followed by a 2x2/2 pool, written phase by phase (module doc). `input_side`
+    /// is the side of the square input; returns the pooled tensor and its side.
     fn conv_bn_pool(
         &mut self,
         input: &Value,
+        input_side: usize,
         index: usize,
-        act: Activation,
-        pool: Pool,
-    ) -> Result<Value> {
-        let activated = self.conv_bn_act(input, index, act)?;
-        self.pool(&activated, &format!("pool_{index}"), pool, STREAM_POOL)
+        (act, pool): (Activation, Pool),
+    ) -> Result<(Value, usize)> {
+        let conv_side = input_side
+            .checked_sub(STREAM_KERNEL - 1)
+            .filter(|&side| side >= STREAM_POOL)
+            .with_context(|| format!("conv2d_{index}: input side {input_side} is too small"))?;
+        let pooled_side = conv_side / STREAM_POOL;
+        // Phase (dy, dx) reads input rows dy, dy + 2, ... : 2 * (pooled - 1) + kernel rows.
+        let window = STREAM_POOL * (pooled_side - 1) + STREAM_KERNEL;
+        let weights = self.conv_weights(&format!("conv2d_{index}"))?;
+        let params = self.batch_norm_weights(index)?;
+        let stride = i64::try_from(STREAM_POOL)?;
+        let mut phases = Vec::with_capacity(STREAM_POOL * STREAM_POOL);
+        for dy in 0..STREAM_POOL {
+            for dx in 0..STREAM_POOL {
+                let phase = format!("phase{dy}{dx}");
+                let shifted = self.slice_spatial(
+                    input,
+                    &format!("conv2d_{index}/{phase}_input"),
+                    [dy, dx],
+                    window,
+                )?;
+                let conv = self.conv_node(
+                    &format!("conv2d_{index}/{phase}"),
+                    &shifted,
+                    &weights,
+                    stride,
+                )?;
+                phases.push(self.batch_norm_act(
+                    &format!("batch_normalization_{index}/{phase}"),
+                    &conv,
+                    &params,
+                    act,
+                )?);
+            }
+        }
+        let phase_refs: Vec<&Value> = phases.iter().collect();
+        let name = format!("pool_{index}");
+        let pooled = match pool {
+            Pool::Max => self.node("Max", &name, &phase_refs, vec![])?,
+            Pool::Average => {
+                let sum = self.node("Sum", &format!("{name}/sum"), &phase_refs, vec![])?;
+                let weight = self.model.initializer_f32(
+                    &format!("{name}/phase_weight"),
+                    &[1],
+                    &[AVERAGE_PHASE_WEIGHT],
+                )?;
+                self.node("Mul", &name, &[&sum, &weight], vec![])?
+            }
+        };
+        Ok((pooled, pooled_side))
     }
 
+    /// `input[:, :, start[0] .. start[0] + len, start[1] .. start[1] + len]`.
+    fn slice_spatial(
+        &mut self,
+        input: &Value,
+        name: &str,
+        start: [usize; 2],
+        len: usize,
+    ) -> Result<Value> {
+        let starts = start.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
+        let ends = start.map(|s| i64::try_from(s + len).unwrap_or(i64::MAX));
+        let starts = self
+            .model
+            .initializer_i64(&format!("{name}/starts"), &[2], &starts)?;
+        let ends = self
+            .model
+            .initializer_i64(&format!("{name}/ends"), &[2], &ends)?;
+        let axes = self
+            .model
+            .initializer_i64(&format!("{name}/axes"), &[2], &SPATIAL_AXES)?;
+        self.node("Slice", name, &[input, &starts, &ends, &axes], vec![])
+    }
+
+    /// A pool of `size` x `size`, stride `size`, 'valid'.
     fn pool(&mut self, input: &Value, name: &str, pool: Pool, size: i64) -> Result<Value> {
+        let op = match pool {
+            Pool::Average => "AveragePool",
+            Pool::Max => "MaxPool",
+        };
         self.node(
-            pool.op(),
+            op,
             name,
             &[input],
             vec![

@@ -20,7 +20,7 @@ use crate::fetch::sha256_of_file;
 
 /// Version of this converter, recorded in every model it writes; bump it whenever the produced
 /// graph changes so that `fetch-models` converts again.
-pub const CONVERTER_VERSION: &str = "ssrnet-onnx-1";
+pub const CONVERTER_VERSION: &str = "ssrnet-onnx-2";
 
 /// `metadata_props` key holding the sha256 of the source `.h5`.
 pub const SOURCE_SHA256_KEY: &str = "agender.source_sha256";

@@ -13,6 +13,7 @@ mod pipeline;
 mod python;
 mod report;
 mod rss;
+mod stats;
 mod workers;
 
 use std::path::{Path, PathBuf};
@@ -163,7 +164,8 @@ pub fn run(options: &BenchOptions) -> Result<()> {
 
     commands.push(nets::tract_command());
     commands.push(format!(
-        "{} {} --age models/ssrnet_age.onnx --gender models/ssrnet_gender.onnx --batches 1,4,16",
+        "{} {} --age models/ssrnet_age.onnx --gender models/ssrnet_gender.onnx --batches 1,4,16 \
+         --threads 0 (and --threads 1)",
         python::RUNNER,
         nets::ORT_SCRIPT
     ));

@@ -8,16 +8,23 @@
 //! pair one after the other, with onnxruntime's default intra-op threads (one per core) and
 //! again with one thread: tract runs each net on one thread, so the second run compares the
 //! two runtimes core for core.
+//!
+//! The three take turns for [`ROUNDS`] rounds and the report quotes the median of the rounds:
+//! on this shared machine one runtime measured alone can catch a slow minute that the other
+//! did not (onnxruntime's two threads suffer most when the other core is busy).
 
 use std::path::Path;
 
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
+use super::stats::median;
 use super::{criterion, python};
 
 /// Batch sizes compared (issue #7).
 pub const BATCHES: [usize; 3] = [1, 4, 16];
+/// Rounds of tract, onnxruntime and onnxruntime on one thread, in turn.
+pub const ROUNDS: usize = 3;
 /// Timed calls per net and batch size (onnxruntime).
 const REPEATS: usize = 50;
 /// Untimed calls first (onnxruntime).
@@ -65,12 +72,42 @@ pub fn compare(root: &Path, models_dir: &Path) -> Result<(Vec<NetTiming>, String
             );
         }
     }
-    let mut timings = tract_timings(root)?;
-    let (ort, version) = onnxruntime_timings(root, &age, &gender, ORT_DEFAULT_THREADS)?;
-    timings.extend(ort);
-    let (ort_one_thread, _) = onnxruntime_timings(root, &age, &gender, 1)?;
-    timings.extend(ort_one_thread);
-    Ok((timings, version))
+    let mut rounds = Vec::new();
+    let mut version = String::new();
+    for _ in 0..ROUNDS {
+        rounds.extend(tract_timings(root)?);
+        let (ort, ort_version) = onnxruntime_timings(root, &age, &gender, ORT_DEFAULT_THREADS)?;
+        rounds.extend(ort);
+        version = ort_version;
+        let (ort_one_thread, _) = onnxruntime_timings(root, &age, &gender, 1)?;
+        rounds.extend(ort_one_thread);
+    }
+    Ok((median_of_rounds(&rounds), version))
+}
+
+/// One timing per runtime, net and batch (in first-seen order): the median of its rounds.
+fn median_of_rounds(rounds: &[NetTiming]) -> Vec<NetTiming> {
+    let mut medians: Vec<NetTiming> = Vec::new();
+    for first in rounds {
+        let same = |t: &&NetTiming| {
+            t.runtime == first.runtime && t.net == first.net && t.batch == first.batch
+        };
+        if medians.iter().any(|m| same(&m)) {
+            continue;
+        }
+        let per_call: Vec<f64> = rounds
+            .iter()
+            .filter(same)
+            .map(|t| t.median_ms_per_call)
+            .collect();
+        medians.push(timing(
+            &first.runtime,
+            &first.net,
+            first.batch,
+            median(&per_call),
+        ));
+    }
+    medians
 }
 
 fn timing(runtime: &str, net: &str, batch: usize, ms: f64) -> NetTiming {
@@ -143,4 +180,33 @@ fn onnxruntime_timings(
         .map(|r| timing(label, &r.net, r.batch, r.median_ms_per_call))
         .collect();
     Ok((timings, report.onnxruntime))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_measurement_is_the_median_of_its_rounds() {
+        let rounds = [
+            timing("tract", "age", 4, 8.0),
+            timing(ORT, "age", 4, 2.0),
+            timing("tract", "age", 4, 4.0),
+            timing(ORT, "age", 4, 1.0),
+            timing("tract", "age", 4, 6.0),
+            timing(ORT, "age", 4, 9.0),
+        ];
+        let medians = median_of_rounds(&rounds);
+        let found: Vec<(&str, f64, f64)> = medians
+            .iter()
+            .map(|t| {
+                (
+                    t.runtime.as_str(),
+                    t.median_ms_per_call,
+                    t.median_ms_per_face,
+                )
+            })
+            .collect();
+        assert_eq!(found, vec![("tract", 6.0, 1.5), (ORT, 2.0, 0.5)]);
+    }
 }

@@ -306,12 +306,14 @@ impl BenchReport {
         );
         let _ = writeln!(
             md,
-            "Median ms per face. tract (criterion, release build): each net through a plan \
+            "Median ms per face, the median of {} rounds in which the runtimes take turns. tract \
+             (criterion, release build): each net through a plan \
              optimised for the batch size, on one thread; the pair through `estimate::SsrNet` (age \
              and gender in parallel, as the app runs them). onnxruntime: with its default \
              intra-op threads (one per core) and with one thread; the pair one net after the \
              other. The goal compares tract with the default; the one-thread column compares the \
-             runtimes core for core.\n"
+             runtimes core for core.\n",
+            nets::ROUNDS
         );
         let _ = writeln!(
             md,

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::pipeline::RunResult;
+use super::stats::median;
 
 /// Runs of each combination; the report quotes their median.
 pub const REPETITIONS: usize = 3;
@@ -34,13 +35,7 @@ pub struct WorkersTiming {
 impl WorkersTiming {
     /// Median FPS of the runs.
     pub fn median_fps(&self) -> f64 {
-        let mut fps = self.fps.clone();
-        fps.sort_by(f64::total_cmp);
-        match fps.len() {
-            0 => f64::NAN,
-            n if n % 2 == 1 => fps[n / 2],
-            n => (fps[n / 2 - 1] + fps[n / 2]) / 2.0,
-        }
+        median(&self.fps)
     }
 }
 
@@ -122,26 +117,5 @@ pub fn section(timings: &[WorkersTiming], cores: usize, md: &mut String) {
                 );
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn timing(fps: &[f64]) -> WorkersTiming {
-        WorkersTiming {
-            detector: "haar".to_owned(),
-            detect_only: false,
-            workers: None,
-            fps: fps.to_vec(),
-        }
-    }
-
-    #[test]
-    fn median_of_odd_and_even_counts() {
-        assert_eq!(timing(&[3.0, 1.0, 2.0]).median_fps(), 2.0);
-        assert_eq!(timing(&[4.0, 1.0, 3.0, 2.0]).median_fps(), 2.5);
-        assert!(timing(&[]).median_fps().is_nan());
     }
 }

@@ -8,7 +8,7 @@ use prost::Message;
 use tract_onnx::pb::{
     ModelProto, ValueInfoProto, tensor_shape_proto::dimension::Value as DimValue,
 };
-use xtask::ssrnet::{self, SsrNetTarget};
+use xtask::ssrnet::{self, PoolForm, SsrNetTarget};
 
 use common::{age_h5, gender_h5};
 
@@ -121,6 +121,15 @@ fn stream_pools_are_written_phase_by_phase_with_strided_convs() -> Result<()> {
         .count();
     assert_eq!(small_pools, 0, "no 2x2 pool node is left");
     assert_eq!(count("MaxPool") + count("AveragePool"), 4);
+
+    // The form the bench gives onnxruntime: Keras' own pool nodes, no phases.
+    let pools_out = dir.path().join("gender_pools.onnx");
+    ssrnet::convert_as(&gender_h5(), SsrNetTarget::Gender, PoolForm::Pools, &pools_out)?;
+    let pools = ModelProto::decode(std::fs::read(&pools_out)?.as_slice())?;
+    let pools = pools.graph.as_ref().expect("graph");
+    let count = |op: &str| pools.node.iter().filter(|n| n.op_type == op).count();
+    assert_eq!(count("MaxPool") + count("AveragePool"), 10);
+    assert_eq!(count("Slice"), 0);
     Ok(())
 }
 

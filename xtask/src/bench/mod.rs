@@ -165,11 +165,12 @@ pub fn run(options: &BenchOptions) -> Result<()> {
     commands.push(nets::tract_command());
     commands.push(format!(
         "{} {} --age models/ssrnet_age.onnx --gender models/ssrnet_gender.onnx --batches 1,4,16 \
-         --threads 0 (and --threads 1)",
+         --threads 0 (and --threads 1; and both on target/bench/ssrnet_*_pools.onnx)",
         python::RUNNER,
         nets::ORT_SCRIPT
     ));
-    match nets::compare(&options.root, &options.models_dir) {
+    let manifest = options.root.join("models").join("manifest.toml");
+    match nets::compare(&options.root, &options.models_dir, &manifest, &work_dir) {
         Ok((timings, version)) => {
             report.nets = timings;
             report.onnxruntime_version = Some(version);

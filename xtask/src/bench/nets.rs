@@ -1,29 +1,35 @@
-//! tract against onnxruntime on the same SSR-Net ONNX files, at the same batch sizes, in one run.
+//! tract against onnxruntime on the SSR-Net nets, at the same batch sizes, in one run.
 //!
 //! tract: the criterion group `ssrnet_nets` of `crates/estimate/benches/ssrnet.rs` (release
 //! build): each net alone through a plan optimised for the concrete batch (as the `estimate` crate
 //! builds them), and the pair through `estimate::SsrNet::run_blob` (age and gender in parallel,
-//! exactly what the app runs). onnxruntime: `scripts/bench/py.sh ort_ssrnet.py` (a virtual environment
-//! under target/ with onnxruntime from PyPI; not a project dependency), each net alone and the
-//! pair one after the other, with onnxruntime's default intra-op threads (one per core) and
-//! again with one thread: tract runs each net on one thread, so the second run compares the
-//! two runtimes core for core.
+//! exactly what the app runs). onnxruntime: `scripts/bench/py.sh ort_ssrnet.py` (a virtual
+//! environment under target/ with onnxruntime from PyPI; not a project dependency), each net alone
+//! and the pair one after the other, in the four [`ORT_VARIANTS`]:
 //!
-//! The three take turns for [`ROUNDS`] rounds and the report quotes the median of the rounds:
-//! on this shared machine one runtime measured alone can catch a slow minute that the other
-//! did not (onnxruntime's two threads suffer most when the other core is busy).
+//! - with its default intra-op threads (one per core) and with one thread (tract runs each net on
+//!   one thread, so this compares the runtimes core for core);
+//! - on the files the app runs, whose stream pools are written phase by phase (fastest in tract),
+//!   and on the same weights converted with plain pool nodes (fastest in onnxruntime), so that
+//!   each runtime is timed on the form that suits it best.
+//!
+//! tract and the onnxruntime variants take turns for [`ROUNDS`] rounds and the report quotes the
+//! median of the rounds: on this shared machine one runtime measured alone can catch a slow
+//! minute that another did not.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use xtask::manifest::Manifest;
+use xtask::ssrnet::{self, PoolForm, SsrNetTarget};
 
 use super::stats::median;
 use super::{criterion, python};
 
 /// Batch sizes compared (issue #7).
 pub const BATCHES: [usize; 3] = [1, 4, 16];
-/// Rounds of tract, onnxruntime and onnxruntime on one thread, in turn.
+/// Rounds of tract and the onnxruntime variants, in turn.
 pub const ROUNDS: usize = 3;
 /// Timed calls per net and batch size (onnxruntime).
 const REPEATS: usize = 50;
@@ -33,12 +39,56 @@ const WARMUP: usize = 5;
 const TRACT_GROUP: &str = "ssrnet_nets";
 /// The onnxruntime script of `scripts/bench`.
 pub const ORT_SCRIPT: &str = "ort_ssrnet.py";
-/// Runtime label of onnxruntime with its default intra-op threads.
-pub const ORT: &str = "onnxruntime";
-/// Runtime label of onnxruntime limited to one intra-op thread.
-pub const ORT_ONE_THREAD: &str = "onnxruntime-1-thread";
+/// Runtime label of tract.
+pub const TRACT: &str = "tract";
 /// onnxruntime's `intra_op_num_threads` for "its default" (one per core).
 const ORT_DEFAULT_THREADS: usize = 0;
+/// Manifest names of the SSR-Net weight files (age, gender), converted again with plain pools.
+const H5_SOURCES: [&str; 2] = ["ssrnet-age-h5", "ssrnet-gender-h5"];
+
+/// One way of running onnxruntime.
+#[derive(Clone, Copy, Debug)]
+pub struct OrtVariant {
+    /// Runtime label in the timings and the JSON file.
+    pub label: &'static str,
+    /// Column heading in the report.
+    pub heading: &'static str,
+    /// Form of the ONNX files.
+    pub pool_form: PoolForm,
+    /// `intra_op_num_threads` (0: onnxruntime's default).
+    pub threads: usize,
+}
+
+/// onnxruntime with its default threads on the app's files: the comparison of issue #7.
+pub const ORT: &str = "onnxruntime";
+
+/// Every onnxruntime variant timed, in column order.
+pub const ORT_VARIANTS: [OrtVariant; 4] = [
+    OrtVariant {
+        label: ORT,
+        heading: "ort, same files",
+        pool_form: PoolForm::Phases,
+        threads: ORT_DEFAULT_THREADS,
+    },
+    OrtVariant {
+        label: "onnxruntime-pools",
+        heading: "ort, pool nodes",
+        pool_form: PoolForm::Pools,
+        threads: ORT_DEFAULT_THREADS,
+    },
+    OrtVariant {
+        label: "onnxruntime-1-thread",
+        heading: "ort 1 thread, same files",
+        pool_form: PoolForm::Phases,
+        threads: 1,
+    },
+    OrtVariant {
+        label: "onnxruntime-pools-1-thread",
+        heading: "ort 1 thread, pool nodes",
+        pool_form: PoolForm::Pools,
+        threads: 1,
+    },
+];
 
 /// The command that measures tract, as written in the report.
 pub fn tract_command() -> String {
@@ -48,7 +98,7 @@ pub fn tract_command() -> String {
 /// One latency figure.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NetTiming {
-    /// `tract`, [`ORT`] or [`ORT_ONE_THREAD`].
+    /// [`TRACT`] or the label of one of the [`ORT_VARIANTS`].
     pub runtime: String,
     /// `age`, `gender` or `pair`.
     pub net: String,
@@ -60,11 +110,19 @@ pub struct NetTiming {
     pub median_ms_per_face: f64,
 }
 
-/// Times both runtimes on the nets in `models_dir`.
-pub fn compare(root: &Path, models_dir: &Path) -> Result<(Vec<NetTiming>, String)> {
-    let age = models_dir.join("ssrnet_age.onnx");
-    let gender = models_dir.join("ssrnet_gender.onnx");
-    for path in [&age, &gender] {
+/// Times tract and every onnxruntime variant on the nets in `models_dir`; the pool-node files
+/// are converted from the weight files of `manifest` into `scratch`.
+pub fn compare(
+    root: &Path,
+    models_dir: &Path,
+    manifest: &Path,
+    scratch: &Path,
+) -> Result<(Vec<NetTiming>, String)> {
+    let phases = [
+        models_dir.join("ssrnet_age.onnx"),
+        models_dir.join("ssrnet_gender.onnx"),
+    ];
+    for path in &phases {
         if !path.is_file() {
             bail!(
                 "{} is missing: run `cargo xtask fetch-models --mirror ../shared/mirror`",
@@ -72,17 +130,71 @@ pub fn compare(root: &Path, models_dir: &Path) -> Result<(Vec<NetTiming>, String
             );
         }
     }
+    let pools = convert_with_pool_nodes(models_dir, manifest, scratch)?;
     let mut rounds = Vec::new();
     let mut version = String::new();
     for _ in 0..ROUNDS {
         rounds.extend(tract_timings(root)?);
-        let (ort, ort_version) = onnxruntime_timings(root, &age, &gender, ORT_DEFAULT_THREADS)?;
-        rounds.extend(ort);
-        version = ort_version;
-        let (ort_one_thread, _) = onnxruntime_timings(root, &age, &gender, 1)?;
-        rounds.extend(ort_one_thread);
+        for variant in ORT_VARIANTS {
+            let [age, gender] = match variant.pool_form {
+                PoolForm::Phases => &phases,
+                PoolForm::Pools => &pools,
+            };
+            let (timings, ort_version) = onnxruntime_timings(root, age, gender, variant)?;
+            rounds.extend(timings);
+            version = ort_version;
+        }
     }
     Ok((median_of_rounds(&rounds), version))
+}
+
+/// The age and gender nets converted again with plain pool nodes, into `scratch`.
+fn convert_with_pool_nodes(
+    models_dir: &Path,
+    manifest: &Path,
+    scratch: &Path,
+) -> Result<[PathBuf; 2]> {
+    let manifest = Manifest::load(manifest)?;
+    std::fs::create_dir_all(scratch)
+        .with_context(|| format!("cannot create {}", scratch.display()))?;
+    let mut outputs = Vec::new();
+    for (source, target) in H5_SOURCES
+        .into_iter()
+        .zip([SsrNetTarget::Age, SsrNetTarget::Gender])
+    {
+        let entry = manifest
+            .find(source)
+            .with_context(|| format!("{source} is not in the manifest"))?;
+        let h5 = models_dir.join(entry.destination()?.file_name);
+        let out = scratch.join(format!("ssrnet_{}_pools.onnx", target.as_str()));
+        ssrnet::convert_as(&h5, target, PoolForm::Pools, &out)
+            .with_context(|| format!("converting {} with pool nodes", h5.display()))?;
+        outputs.push(out);
+    }
+    <[PathBuf; 2]>::try_from(outputs)
+        .map_err(|_| anyhow::anyhow!("internal: expected two converted nets"))
+}
+
+fn timing(runtime: &str, net: &str, batch: usize, ms: f64) -> NetTiming {
+    NetTiming {
+        runtime: runtime.to_owned(),
+        net: net.to_owned(),
+        batch,
+        median_ms_per_call: ms,
+        median_ms_per_face: ms / batch as f64,
+    }
+}
+
+fn tract_timings(root: &Path) -> Result<Vec<NetTiming>> {
+    criterion::run(root, "estimate", "ssrnet", TRACT_GROUP)?;
+    let mut timings = Vec::new();
+    for batch in BATCHES {
+        for net in ["age", "gender", "pair"] {
+            let ms = criterion::median_ms(root, TRACT_GROUP, net, batch)?;
+            timings.push(timing(TRACT, net, batch, ms));
+        }
+    }
+    Ok(timings)
 }
 
 /// One timing per runtime, net and batch (in first-seen order): the median of its rounds.
@@ -110,28 +222,6 @@ fn median_of_rounds(rounds: &[NetTiming]) -> Vec<NetTiming> {
     medians
 }
 
-fn timing(runtime: &str, net: &str, batch: usize, ms: f64) -> NetTiming {
-    NetTiming {
-        runtime: runtime.to_owned(),
-        net: net.to_owned(),
-        batch,
-        median_ms_per_call: ms,
-        median_ms_per_face: ms / batch as f64,
-    }
-}
-
-fn tract_timings(root: &Path) -> Result<Vec<NetTiming>> {
-    criterion::run(root, "estimate", "ssrnet", TRACT_GROUP)?;
-    let mut timings = Vec::new();
-    for batch in BATCHES {
-        for net in ["age", "gender", "pair"] {
-            let ms = criterion::median_ms(root, TRACT_GROUP, net, batch)?;
-            timings.push(timing("tract", net, batch, ms));
-        }
-    }
-    Ok(timings)
-}
-
 #[derive(Deserialize)]
 struct OrtReport {
     onnxruntime: String,
@@ -145,13 +235,12 @@ struct OrtResult {
     median_ms_per_call: f64,
 }
 
-/// onnxruntime with `threads` intra-op threads (0: its default), labelled [`ORT`] or
-/// [`ORT_ONE_THREAD`].
+/// onnxruntime in `variant` on the nets `age` and `gender`, labelled with the variant.
 fn onnxruntime_timings(
     root: &Path,
     age: &Path,
     gender: &Path,
-    threads: usize,
+    variant: OrtVariant,
 ) -> Result<(Vec<NetTiming>, String)> {
     let batches: Vec<String> = BATCHES.iter().map(ToString::to_string).collect();
     let args: Vec<std::ffi::OsString> = vec![
@@ -166,18 +255,13 @@ fn onnxruntime_timings(
         "--warmup".into(),
         WARMUP.to_string().into(),
         "--threads".into(),
-        threads.to_string().into(),
+        variant.threads.to_string().into(),
     ];
-    let label = if threads == ORT_DEFAULT_THREADS {
-        ORT
-    } else {
-        ORT_ONE_THREAD
-    };
     let report: OrtReport = python::run_json(root, ORT_SCRIPT, args)?;
     let timings = report
         .results
         .iter()
-        .map(|r| timing(label, &r.net, r.batch, r.median_ms_per_call))
+        .map(|r| timing(variant.label, &r.net, r.batch, r.median_ms_per_call))
         .collect();
     Ok((timings, report.onnxruntime))
 }
@@ -189,11 +273,11 @@ mod tests {
     #[test]
     fn each_measurement_is_the_median_of_its_rounds() {
         let rounds = [
-            timing("tract", "age", 4, 8.0),
+            timing(TRACT, "age", 4, 8.0),
             timing(ORT, "age", 4, 2.0),
-            timing("tract", "age", 4, 4.0),
+            timing(TRACT, "age", 4, 4.0),
             timing(ORT, "age", 4, 1.0),
-            timing("tract", "age", 4, 6.0),
+            timing(TRACT, "age", 4, 6.0),
             timing(ORT, "age", 4, 9.0),
         ];
         let medians = median_of_rounds(&rounds);
@@ -207,6 +291,6 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(found, vec![("tract", 6.0, 1.5), (ORT, 2.0, 0.5)]);
+        assert_eq!(found, vec![(TRACT, 6.0, 1.5), (ORT, 2.0, 0.5)]);
     }
 }

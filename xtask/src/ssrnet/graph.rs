@@ -72,6 +72,16 @@ enum Pool {
     Max,
 }
 
+/// How the graph writes the stream blocks' 2x2 pools.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolForm {
+    /// Phase by phase (module doc): what the app runs, the fastest form in tract.
+    Phases,
+    /// As `AveragePool` / `MaxPool` nodes, as Keras wrote them: the fastest form in
+    /// onnxruntime, which the bench also times so the comparison gives each runtime its best.
+    Pools,
+}
+
 /// A conv layer's weights, added once and shared by the nodes that apply them.
 struct ConvWeights {
     kernel: Value,
@@ -80,15 +90,18 @@ struct ConvWeights {
     side: i64,
 }
 
-/// Builds the whole model. `metadata` entries are recorded in `metadata_props`.
+/// Builds the whole model, its stream pools in `pool_form`. `metadata` entries are recorded in
+/// `metadata_props`.
 pub fn build(
     target: SsrNetTarget,
     weights: &CheckedWeights,
+    pool_form: PoolForm,
     metadata: &[(&str, &str)],
 ) -> Result<ModelBuilder> {
     let mut g = Graph {
         model: ModelBuilder::new(&format!("ssrnet_{}", target.as_str()), OPSET),
         weights,
+        pool_form,
     };
     for (key, value) in metadata {
         g.model.metadata(key, value);
@@ -142,6 +155,7 @@ struct StageOutputs {
 struct Graph<'w> {
     model: ModelBuilder,
     weights: &'w CheckedWeights,
+    pool_form: PoolForm,
 }
 
 impl Graph<'_> {
@@ -245,8 +259,8 @@ impl Graph<'_> {
         self.batch_norm_act(&format!("batch_normalization_{index}"), &conv, &params, act)
     }
 
-    /// conv_bn_act followed by a 2x2/2 pool, written phase by phase (module doc). `input_side`
-    /// is the side of the square input; returns the pooled tensor and its side.
+    /// conv_bn_act followed by a 2x2/2 pool, in the graph's [`PoolForm`]. `input_side` is the
+    /// side of the square input; returns the pooled tensor and its side.
     fn conv_bn_pool(
         &mut self,
         input: &Value,
@@ -259,6 +273,12 @@ impl Graph<'_> {
             .filter(|&side| side >= STREAM_POOL)
             .with_context(|| format!("conv2d_{index}: input side {input_side} is too small"))?;
         let pooled_side = conv_side / STREAM_POOL;
+        if self.pool_form == PoolForm::Pools {
+            let activated = self.conv_bn_act(input, index, act)?;
+            let size = i64::try_from(STREAM_POOL)?;
+            let pooled = self.pool(&activated, &format!("pool_{index}"), pool, size)?;
+            return Ok((pooled, pooled_side));
+        }
         // Phase (dy, dx) reads input rows dy, dy + 2, ... : 2 * (pooled - 1) + kernel rows.
         let window = STREAM_POOL * (pooled_side - 1) + STREAM_KERNEL;
         let weights = self.conv_weights(&format!("conv2d_{index}"))?;

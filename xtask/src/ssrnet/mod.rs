@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use tracing::info;
 
 pub use architecture::SsrNetTarget;
-pub use graph::{INPUT_NAME, OPSET, OUTPUT_NAME};
+pub use graph::{INPUT_NAME, OPSET, OUTPUT_NAME, PoolForm};
 
 use crate::fetch::sha256_of_file;
 
@@ -28,14 +28,21 @@ pub const SOURCE_SHA256_KEY: &str = "agender.source_sha256";
 pub const CONVERTER_KEY: &str = "agender.converter";
 
 /// Converts the weight file `h5` of the given `target` into the ONNX model `out` (written
-/// atomically). Refuses a file whose layers or weight shapes differ from SSR-Net 3_3_3_64.
+/// atomically), its stream pools written phase by phase (what the app runs). Refuses a file
+/// whose layers or weight shapes differ from SSR-Net 3_3_3_64.
 pub fn convert(h5: &Path, target: SsrNetTarget, out: &Path) -> Result<()> {
+    convert_as(h5, target, PoolForm::Phases, out)
+}
+
+/// [`convert`] with the stream pools in `pool_form` (the bench times onnxruntime on both forms).
+pub fn convert_as(h5: &Path, target: SsrNetTarget, pool_form: PoolForm, out: &Path) -> Result<()> {
     let weights = weights::load_checked(h5, &architecture::layers(target))
         .with_context(|| format!("checking SSR-Net {} weights", target.as_str()))?;
     let source_sha256 = sha256_of_file(h5)?;
     let model = graph::build(
         target,
         &weights,
+        pool_form,
         &[
             (CONVERTER_KEY, CONVERTER_VERSION),
             (SOURCE_SHA256_KEY, source_sha256.as_str()),

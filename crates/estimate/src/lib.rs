@@ -33,6 +33,7 @@ mod estimator;
 mod image;
 mod models;
 mod onnx_net;
+mod pair;
 pub mod preprocess;
 mod ssrnet;
 

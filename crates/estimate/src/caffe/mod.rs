@@ -18,6 +18,7 @@ use crate::estimate::{AGE_GROUP_COUNT, AgeEstimate, Estimate, Gender};
 use crate::image::{BGR_CHANNELS, BgrImage};
 use crate::models::ModelPaths;
 use crate::onnx_net::OnnxNet;
+use crate::pair::run_pair;
 
 /// Per-face input shape of both nets: NCHW without the batch axis.
 const CAFFE_ITEM_SHAPE: [usize; 3] = [BGR_CHANNELS, CAFFE_INPUT_SIZE, CAFFE_INPUT_SIZE];
@@ -102,7 +103,7 @@ impl CaffeNets {
             });
         }
         let input = self.age.input(blob, n)?;
-        let (ages, genders) = rayon::join(
+        let (ages, genders) = run_pair(
             || self.age.run(input.clone(), n, AGE_GROUP_COUNT),
             || self.gender.run(input.clone(), n, GENDER_CLASS_COUNT),
         );

@@ -8,6 +8,7 @@ use crate::estimate::Estimate;
 use crate::image::{BGR_CHANNELS, BgrImage};
 use crate::models::ModelPaths;
 use crate::onnx_net::OnnxNet;
+use crate::pair::run_pair;
 use crate::preprocess::{SSRNET_INPUT_SIZE, ssrnet_blob};
 
 /// Per-face input shape of both nets: NHWC without the batch axis.
@@ -88,7 +89,7 @@ impl SsrNet {
             });
         }
         let input = self.age.input(blob, n)?;
-        let (ages, genders) = rayon::join(
+        let (ages, genders) = run_pair(
             || self.age.run(input.clone(), n, SSRNET_OUTPUTS_PER_FACE),
             || self.gender.run(input.clone(), n, SSRNET_OUTPUTS_PER_FACE),
         );

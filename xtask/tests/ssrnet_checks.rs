@@ -124,7 +124,12 @@ fn stream_pools_are_written_phase_by_phase_with_strided_convs() -> Result<()> {
 
     // The form the bench gives onnxruntime: Keras' own pool nodes, no phases.
     let pools_out = dir.path().join("gender_pools.onnx");
-    ssrnet::convert_as(&gender_h5(), SsrNetTarget::Gender, PoolForm::Pools, &pools_out)?;
+    ssrnet::convert_as(
+        &gender_h5(),
+        SsrNetTarget::Gender,
+        PoolForm::Pools,
+        &pools_out,
+    )?;
     let pools = ModelProto::decode(std::fs::read(&pools_out)?.as_slice())?;
     let pools = pools.graph.as_ref().expect("graph");
     let count = |op: &str| pools.node.iter().filter(|n| n.op_type == op).count();

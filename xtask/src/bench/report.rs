@@ -19,6 +19,8 @@ pub const DETECTION_BOUND_GOAL: f64 = 0.90;
 pub const SPEEDUP_GOAL: f64 = 3.0;
 /// The issue's goal: peak RSS below this, MiB.
 pub const PEAK_RSS_GOAL_MIB: f64 = 300.0;
+/// Issue #9's goal: yunet + ssrnet at least this many times the FPS of haar + ssrnet.
+pub const YUNET_SPEEDUP_GOAL: f64 = 3.0;
 
 /// Everything one `cargo xtask bench` measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -88,6 +90,8 @@ impl BenchReport {
         );
         let _ = writeln!(md, "## Goals of issue #7\n");
         self.goals(&mut md);
+        let _ = writeln!(md, "\n## Goal of issue #9\n");
+        self.yunet_goal(&mut md);
         let _ = writeln!(md, "\n## Pipeline: detector x estimator x clip\n");
         let _ = writeln!(
             md,
@@ -257,6 +261,42 @@ impl BenchReport {
             verdict(ratio >= DETECTION_BOUND_GOAL),
             verdict(speedup > SPEEDUP_GOAL)
         );
+    }
+
+    /// yunet + ssrnet against haar + ssrnet on input1.mp4, from the single runs of the pipeline
+    /// table and from the repeated runs of the workers section (default workers).
+    fn yunet_goal(&self, md: &mut String) {
+        let single = |detector: &str| {
+            self.pipeline
+                .iter()
+                .find(|r| {
+                    r.detector == detector && r.estimator == "ssrnet" && r.clip == "input1.mp4"
+                })
+                .map(|r| r.fps)
+        };
+        if let (Some(yunet), Some(haar)) = (single("yunet"), single("haar")) {
+            let ratio = yunet / haar;
+            let _ = writeln!(
+                md,
+                "- yunet + ssrnet on input1.mp4: {yunet:.1} FPS = {ratio:.2}x haar + ssrnet \
+                 ({haar:.1} FPS); goal >= {YUNET_SPEEDUP_GOAL}x: **{}**",
+                verdict(ratio >= YUNET_SPEEDUP_GOAL)
+            );
+        }
+        let default = workers::SETTINGS[1];
+        let repeated = |detector: &str| {
+            workers::find(&self.workers, detector, false, default).map(|t| t.median_fps())
+        };
+        if let (Some(yunet), Some(haar)) = (repeated("yunet"), repeated("haar")) {
+            let ratio = yunet / haar;
+            let _ = writeln!(
+                md,
+                "- the same from the repeated runs (median of {}): {yunet:.1} FPS = {ratio:.2}x \
+                 ({haar:.1} FPS): **{}**",
+                workers::REPETITIONS,
+                verdict(ratio >= YUNET_SPEEDUP_GOAL)
+            );
+        }
     }
 
     /// The original's Haar stage measured here beside the issue's reference figure, so the 3x

@@ -71,8 +71,8 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     );
     tracing::info!("{description}");
     tracing::info!(
-        threads = rayon::current_num_threads(),
-        "estimator thread pool"
+        "estimator threads: per batch, the age net on the frame loop's thread and the gender net \
+         on the estimator's helper thread, in parallel"
     );
 
     let writer = match &config.output.video {

@@ -18,7 +18,7 @@ use crate::estimate::{AGE_GROUP_COUNT, AgeEstimate, Estimate, Gender};
 use crate::image::{BGR_CHANNELS, BgrImage};
 use crate::models::ModelPaths;
 use crate::onnx_net::OnnxNet;
-use crate::pair::run_pair;
+use crate::pair::PairRunner;
 
 /// Per-face input shape of both nets: NCHW without the batch axis.
 const CAFFE_ITEM_SHAPE: [usize; 3] = [BGR_CHANNELS, CAFFE_INPUT_SIZE, CAFFE_INPUT_SIZE];
@@ -45,6 +45,8 @@ pub struct CaffeNets {
     age: OnnxNet,
     gender: OnnxNet,
     paths: ModelPaths,
+    /// Runs the two nets of each batch in parallel.
+    pair: PairRunner,
 }
 
 impl CaffeNets {
@@ -65,6 +67,7 @@ impl CaffeNets {
                 age: age_path.to_path_buf(),
                 gender: gender_path.to_path_buf(),
             },
+            pair: PairRunner::new(),
         })
     }
 
@@ -103,7 +106,7 @@ impl CaffeNets {
             });
         }
         let input = self.age.input(blob, n)?;
-        let (ages, genders) = run_pair(
+        let (ages, genders) = self.pair.run(
             || self.age.run(input.clone(), n, AGE_GROUP_COUNT),
             || self.gender.run(input.clone(), n, GENDER_CLASS_COUNT),
         );

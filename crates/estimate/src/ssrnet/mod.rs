@@ -8,7 +8,7 @@ use crate::estimate::Estimate;
 use crate::image::{BGR_CHANNELS, BgrImage};
 use crate::models::ModelPaths;
 use crate::onnx_net::OnnxNet;
-use crate::pair::run_pair;
+use crate::pair::PairRunner;
 use crate::preprocess::{SSRNET_INPUT_SIZE, ssrnet_blob};
 
 /// Per-face input shape of both nets: NHWC without the batch axis.
@@ -31,6 +31,8 @@ pub struct SsrNet {
     age: OnnxNet,
     gender: OnnxNet,
     paths: ModelPaths,
+    /// Runs the two nets of each batch in parallel.
+    pair: PairRunner,
 }
 
 impl SsrNet {
@@ -50,6 +52,7 @@ impl SsrNet {
                 age: age_path.to_path_buf(),
                 gender: gender_path.to_path_buf(),
             },
+            pair: PairRunner::new(),
         })
     }
 
@@ -89,7 +92,7 @@ impl SsrNet {
             });
         }
         let input = self.age.input(blob, n)?;
-        let (ages, genders) = run_pair(
+        let (ages, genders) = self.pair.run(
             || self.age.run(input.clone(), n, SSRNET_OUTPUTS_PER_FACE),
             || self.gender.run(input.clone(), n, SSRNET_OUTPUTS_PER_FACE),
         );

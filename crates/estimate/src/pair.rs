@@ -7,10 +7,11 @@
 //! of the caller. When the app's detection workers already keep every core busy, those switches
 //! cost more than the parallelism gains. Running the first net on the caller while one helper
 //! thread runs the second avoids them, and a pool of exactly one thread leaves no second idle
-//! worker spinning for work beside the caller. Measured (medians of five interleaved runs of
-//! yunet + ssrnet on input1.mp4): 72.1 FPS with `join`, 75-76 FPS with the caller and the global
-//! pool, 77.4 FPS with the caller and one helper thread; the pair alone at batch 1 (criterion):
-//! 1.23-1.26 ms with the global pool, 1.15-1.17 ms with one helper thread.
+//! worker spinning for work beside the caller. Measured on the shared 2-core machine (medians
+//! of interleaved runs of yunet + ssrnet on input1.mp4): 72.1 FPS with `join`, 70-76 FPS with
+//! the caller and the global pool, 74-77 FPS with the caller and one helper thread; the pair
+//! alone at batch 1 (criterion): 1.23-1.26 ms with the global pool, 1.15-1.17 ms with one
+//! helper thread.
 //!
 //! From inside a rayon pool (e.g. `app eval`, which estimates many images in parallel) the
 //! global pool is already busy with the same work, so `rayon::join` is used there.

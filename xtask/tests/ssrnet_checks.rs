@@ -6,7 +6,8 @@ mod common;
 use anyhow::Result;
 use prost::Message;
 use tract_onnx::pb::{
-    ModelProto, ValueInfoProto, tensor_shape_proto::dimension::Value as DimValue,
+    GraphProto, ModelProto, NodeProto, ValueInfoProto,
+    tensor_shape_proto::dimension::Value as DimValue,
 };
 use xtask::ssrnet::{self, PoolForm, SsrNetTarget};
 
@@ -61,10 +62,7 @@ fn two_conversions_give_identical_bytes() -> Result<()> {
 
 #[test]
 fn graph_has_nhwc_input_with_symbolic_batch_and_one_output_per_face() -> Result<()> {
-    let dir = tempfile::tempdir()?;
-    let out = dir.path().join("age.onnx");
-    ssrnet::convert(&age_h5(), SsrNetTarget::Age, &out)?;
-    let model = ModelProto::decode(std::fs::read(&out)?.as_slice())?;
+    let model = converted(SsrNetTarget::Age, PoolForm::Phases)?;
     let graph = model.graph.as_ref().expect("graph");
     let inputs: Vec<_> = graph.input.iter().map(describe).collect();
     let outputs: Vec<_> = graph.output.iter().map(describe).collect();
@@ -89,19 +87,16 @@ fn graph_has_nhwc_input_with_symbolic_batch_and_one_output_per_face() -> Result<
 
 #[test]
 fn stream_pools_are_written_phase_by_phase_with_strided_convs() -> Result<()> {
-    let dir = tempfile::tempdir()?;
-    let out = dir.path().join("gender.onnx");
-    ssrnet::convert(&gender_h5(), SsrNetTarget::Gender, &out)?;
-    let model = ModelProto::decode(std::fs::read(&out)?.as_slice())?;
+    let model = converted(SsrNetTarget::Gender, PoolForm::Phases)?;
     let graph = model.graph.as_ref().expect("graph");
-    let stride_of = |node: &tract_onnx::pb::NodeProto| {
+    let stride_of = |node: &NodeProto| {
         node.attribute
             .iter()
             .find(|a| a.name == "strides")
             .map(|a| a.ints.clone())
             .unwrap_or_default()
     };
-    let count = |op: &str| graph.node.iter().filter(|n| n.op_type == op).count();
+    let count = |op: &str| op_count(graph, op);
     // Six pooled stream blocks (conv2d_1..3 and conv2d_5..7), four phases each.
     let strided_convs = graph
         .node
@@ -113,29 +108,41 @@ fn stream_pools_are_written_phase_by_phase_with_strided_convs() -> Result<()> {
     assert_eq!(count("Max"), 3, "the s stream's three max pools");
     assert_eq!(count("Sum"), 3, "the x stream's three average pools");
     // What is left of the pooling ops are the stage 2 and 3 pools (4x4 and 8x8) on each side.
-    let small_pools = graph
+    let stride_two_pools = graph
         .node
         .iter()
         .filter(|n| n.op_type.ends_with("Pool"))
         .filter(|n| stride_of(n) == [2, 2])
         .count();
-    assert_eq!(small_pools, 0, "no 2x2 pool node is left");
+    assert_eq!(stride_two_pools, 0, "no 2x2 pool node is left");
     assert_eq!(count("MaxPool") + count("AveragePool"), 4);
 
     // The form the bench gives onnxruntime: Keras' own pool nodes, no phases.
-    let pools_out = dir.path().join("gender_pools.onnx");
-    ssrnet::convert_as(
-        &gender_h5(),
-        SsrNetTarget::Gender,
-        PoolForm::Pools,
-        &pools_out,
-    )?;
-    let pools = ModelProto::decode(std::fs::read(&pools_out)?.as_slice())?;
+    let pools = converted(SsrNetTarget::Gender, PoolForm::Pools)?;
     let pools = pools.graph.as_ref().expect("graph");
-    let count = |op: &str| pools.node.iter().filter(|n| n.op_type == op).count();
-    assert_eq!(count("MaxPool") + count("AveragePool"), 10);
-    assert_eq!(count("Slice"), 0);
+    assert_eq!(
+        op_count(pools, "MaxPool") + op_count(pools, "AveragePool"),
+        10
+    );
+    assert_eq!(op_count(pools, "Slice"), 0);
     Ok(())
+}
+
+/// The real weight file of `target` converted in `pool_form`, decoded.
+fn converted(target: SsrNetTarget, pool_form: PoolForm) -> Result<ModelProto> {
+    let h5 = match target {
+        SsrNetTarget::Age => age_h5(),
+        SsrNetTarget::Gender => gender_h5(),
+    };
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("model.onnx");
+    ssrnet::convert_as(&h5, target, pool_form, &out)?;
+    Ok(ModelProto::decode(std::fs::read(&out)?.as_slice())?)
+}
+
+/// How many nodes of `graph` run `op`.
+fn op_count(graph: &GraphProto, op: &str) -> usize {
+    graph.node.iter().filter(|n| n.op_type == op).count()
 }
 
 /// One weight tensor as a Keras file stores it.

@@ -52,7 +52,7 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     }
     let models_dir = config.resolved_models_dir();
     let (analyzer, description) = build_analyzer(config, &models_dir)?;
-    let finders = build_finders(config, &models_dir, analyzer.padding_ratio())?;
+    let mut finders = build_finders(config, &models_dir, analyzer.padding_ratio())?;
 
     let source = Source::parse(&config.input.source).with_seed(config.input.seed);
     let reader = VideoReader::open(&source)
@@ -117,7 +117,6 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     };
     let mut outcome = Ok(());
     let mut reader = Some(reader);
-    let mut finders = finders;
     for pass in 0..options.passes.max(1) {
         let pass_reader = match reader.take() {
             Some(first) => first,

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+use xtask::manifest::DestinationDirs;
 
 use self::pipeline::RunSpec;
 use self::report::BenchReport;
@@ -170,7 +171,11 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         nets::ORT_SCRIPT
     ));
     let manifest = options.root.join("models").join("manifest.toml");
-    match nets::compare(&options.root, &options.models_dir, &manifest, &work_dir) {
+    let dirs = DestinationDirs {
+        models: options.models_dir.clone(),
+        videos: options.root.join("videos"),
+    };
+    match nets::compare(&options.root, &dirs, &manifest, &work_dir) {
         Ok((timings, version)) => {
             report.nets = timings;
             report.onnxruntime_version = Some(version);

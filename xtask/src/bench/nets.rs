@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
-use xtask::manifest::Manifest;
+use xtask::convert;
+use xtask::manifest::{DestinationDirs, Manifest};
 use xtask::ssrnet::{self, PoolForm, SsrNetTarget};
 
 use super::stats::median;
@@ -43,8 +44,11 @@ pub const ORT_SCRIPT: &str = "ort_ssrnet.py";
 pub const TRACT: &str = "tract";
 /// onnxruntime's `intra_op_num_threads` for "its default" (one per core).
 const ORT_DEFAULT_THREADS: usize = 0;
-/// Manifest names of the SSR-Net weight files (age, gender), converted again with plain pools.
-const H5_SOURCES: [&str; 2] = ["ssrnet-age-h5", "ssrnet-gender-h5"];
+/// The nets compared: which SSR-Net file, and the model the app runs for it.
+const NETS: [(SsrNetTarget, &str); 2] = [
+    (SsrNetTarget::Age, estimate::SSRNET_AGE_MODEL),
+    (SsrNetTarget::Gender, estimate::SSRNET_GENDER_MODEL),
+];
 
 /// One way of running onnxruntime.
 #[derive(Clone, Copy, Debug)]
@@ -110,18 +114,15 @@ pub struct NetTiming {
     pub median_ms_per_face: f64,
 }
 
-/// Times tract and every onnxruntime variant on the nets in `models_dir`; the pool-node files
+/// Times tract and every onnxruntime variant on the nets in `dirs.models`; the pool-node files
 /// are converted from the weight files of `manifest` into `scratch`.
 pub fn compare(
     root: &Path,
-    models_dir: &Path,
+    dirs: &DestinationDirs,
     manifest: &Path,
     scratch: &Path,
 ) -> Result<(Vec<NetTiming>, String)> {
-    let phases = [
-        models_dir.join("ssrnet_age.onnx"),
-        models_dir.join("ssrnet_gender.onnx"),
-    ];
+    let phases = NETS.map(|(_, model)| dirs.models.join(model));
     for path in &phases {
         if !path.is_file() {
             bail!(
@@ -130,7 +131,7 @@ pub fn compare(
             );
         }
     }
-    let pools = convert_with_pool_nodes(models_dir, manifest, scratch)?;
+    let pools = convert_with_pool_nodes(dirs, manifest, scratch)?;
     let mut rounds = Vec::new();
     let mut version = String::new();
     for _ in 0..ROUNDS {
@@ -148,9 +149,10 @@ pub fn compare(
     Ok((median_of_rounds(&rounds), version))
 }
 
-/// The age and gender nets converted again with plain pool nodes, into `scratch`.
+/// The age and gender nets converted again with plain pool nodes, into `scratch`, from the
+/// weight files that `fetch-models` converts for the app.
 fn convert_with_pool_nodes(
-    models_dir: &Path,
+    dirs: &DestinationDirs,
     manifest: &Path,
     scratch: &Path,
 ) -> Result<[PathBuf; 2]> {
@@ -158,16 +160,15 @@ fn convert_with_pool_nodes(
     std::fs::create_dir_all(scratch)
         .with_context(|| format!("cannot create {}", scratch.display()))?;
     let mut outputs = Vec::new();
-    for (source, target) in H5_SOURCES
-        .into_iter()
-        .zip([SsrNetTarget::Age, SsrNetTarget::Gender])
-    {
-        let entry = manifest
-            .find(source)
-            .with_context(|| format!("{source} is not in the manifest"))?;
-        let h5 = models_dir.join(entry.destination()?.file_name);
+    for (target, model) in NETS {
+        let conversion = convert::conversion_for(model)
+            .with_context(|| format!("internal: no conversion writes {model}"))?;
+        let sources = convert::locate_sources(conversion, &manifest, dirs)?;
+        let (h5, _) = sources
+            .first()
+            .with_context(|| format!("internal: the conversion of {model} has no source"))?;
         let out = scratch.join(format!("ssrnet_{}_pools.onnx", target.as_str()));
-        ssrnet::convert_as(&h5, target, PoolForm::Pools, &out)
+        ssrnet::convert_as(h5, target, PoolForm::Pools, &out)
             .with_context(|| format!("converting {} with pool nodes", h5.display()))?;
         outputs.push(out);
     }

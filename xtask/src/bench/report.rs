@@ -175,11 +175,7 @@ impl BenchReport {
     }
 
     fn goals(&self, md: &mut String) {
-        let haar = self
-            .pipeline
-            .iter()
-            .find(|r| r.detector == "haar" && r.estimator == "ssrnet" && r.clip == "input1.mp4");
-        if let Some(r) = haar {
+        if let Some(r) = self.input1_ssrnet_run("haar") {
             if let Some(limit) = self.detect_only_fps("haar", "input1.mp4") {
                 let ratio = r.fps / limit;
                 let _ = writeln!(
@@ -242,13 +238,12 @@ impl BenchReport {
     /// The pipeline goals again from the repeated runs of the workers comparison (medians of
     /// several runs, less exposed to the load of the shared machine than the single runs above).
     fn repeated_goals(&self, md: &mut String) {
-        let default = workers::SETTINGS[1];
-        let pipeline = workers::find(&self.workers, "haar", false, default);
-        let alone = workers::find(&self.workers, "haar", true, default);
-        let (Some(pipeline), Some(alone)) = (pipeline, alone) else {
+        let (Some(fps), Some(limit)) = (
+            self.repeated_fps("haar", false),
+            self.repeated_fps("haar", true),
+        ) else {
             return;
         };
-        let (fps, limit) = (pipeline.median_fps(), alone.median_fps());
         let ratio = fps / limit;
         let speedup = fps / ORIGINAL_FPS;
         let _ = writeln!(
@@ -266,14 +261,7 @@ impl BenchReport {
     /// yunet + ssrnet against haar + ssrnet on input1.mp4, from the single runs of the pipeline
     /// table and from the repeated runs of the workers section (default workers).
     fn yunet_goal(&self, md: &mut String) {
-        let single = |detector: &str| {
-            self.pipeline
-                .iter()
-                .find(|r| {
-                    r.detector == detector && r.estimator == "ssrnet" && r.clip == "input1.mp4"
-                })
-                .map(|r| r.fps)
-        };
+        let single = |detector| self.input1_ssrnet_run(detector).map(|r| r.fps);
         if let (Some(yunet), Some(haar)) = (single("yunet"), single("haar")) {
             let ratio = yunet / haar;
             let _ = writeln!(
@@ -283,11 +271,10 @@ impl BenchReport {
                 verdict(ratio >= YUNET_SPEEDUP_GOAL)
             );
         }
-        let default = workers::SETTINGS[1];
-        let repeated = |detector: &str| {
-            workers::find(&self.workers, detector, false, default).map(|t| t.median_fps())
-        };
-        if let (Some(yunet), Some(haar)) = (repeated("yunet"), repeated("haar")) {
+        if let (Some(yunet), Some(haar)) = (
+            self.repeated_fps("yunet", false),
+            self.repeated_fps("haar", false),
+        ) {
             let ratio = yunet / haar;
             let _ = writeln!(
                 md,
@@ -297,6 +284,20 @@ impl BenchReport {
                 verdict(ratio >= YUNET_SPEEDUP_GOAL)
             );
         }
+    }
+
+    /// The single pipeline run of `detector` + ssrnet on input1.mp4, which the goals are about.
+    fn input1_ssrnet_run(&self, detector: &str) -> Option<&RunResult> {
+        self.pipeline
+            .iter()
+            .find(|r| r.detector == detector && r.estimator == "ssrnet" && r.clip == "input1.mp4")
+    }
+
+    /// Median FPS of the repeated runs of `detector` with the app's default workers (the
+    /// pipeline with SSR-Net, or detection alone).
+    fn repeated_fps(&self, detector: &str, detect_only: bool) -> Option<f64> {
+        workers::find(&self.workers, detector, detect_only, workers::DEFAULT)
+            .map(WorkersTiming::median_fps)
     }
 
     /// The original's Haar stage measured here beside the reference figure, so the 3x

@@ -14,8 +14,12 @@ use super::stats::median;
 pub const REPETITIONS: usize = 3;
 /// Detectors compared (with SSR-Net for the pipeline runs).
 pub const DETECTORS: [&str; 2] = ["haar", "yunet"];
-/// `--detect-workers` settings compared: on the frame loop's thread, and the app's default.
-pub const SETTINGS: [Option<u32>; 2] = [Some(1), None];
+/// `--detect-workers 1`: detection on the frame loop's thread, OpenCV using its own threads.
+pub const INLINE: Option<u32> = Some(1);
+/// The app's default: one detection worker per core.
+pub const DEFAULT: Option<u32> = None;
+/// `--detect-workers` settings compared.
+pub const SETTINGS: [Option<u32>; 2] = [INLINE, DEFAULT];
 /// Estimator of the pipeline runs.
 pub const ESTIMATOR: &str = "ssrnet";
 
@@ -37,6 +41,11 @@ impl WorkersTiming {
     pub fn median_fps(&self) -> f64 {
         median(&self.fps)
     }
+
+    /// Whether these are the runs of `detector` in this mode and setting.
+    fn is(&self, detector: &str, detect_only: bool, workers: Option<u32>) -> bool {
+        self.detector == detector && self.detect_only == detect_only && self.workers == workers
+    }
 }
 
 /// Adds the FPS of `run` to its entry of `timings`.
@@ -46,11 +55,11 @@ pub fn record(
     detect_only: bool,
     workers: Option<u32>,
 ) {
-    let entry = timings.iter().position(|t| {
-        t.detector == run.detector && t.detect_only == detect_only && t.workers == workers
-    });
+    let entry = timings
+        .iter_mut()
+        .find(|t| t.is(&run.detector, detect_only, workers));
     match entry {
-        Some(index) => timings[index].fps.push(run.fps),
+        Some(timing) => timing.fps.push(run.fps),
         None => timings.push(WorkersTiming {
             detector: run.detector.clone(),
             detect_only,
@@ -69,7 +78,7 @@ pub fn find<'a>(
 ) -> Option<&'a WorkersTiming> {
     timings
         .iter()
-        .find(|t| t.detector == detector && t.detect_only == detect_only && t.workers == workers)
+        .find(|t| t.is(detector, detect_only, workers))
 }
 
 fn runs(timing: &WorkersTiming) -> String {
@@ -100,8 +109,8 @@ pub fn section(timings: &[WorkersTiming], cores: usize, md: &mut String) {
     );
     for detector in DETECTORS {
         for detect_only in [true, false] {
-            let inline = find(timings, detector, detect_only, SETTINGS[0]);
-            let workers = find(timings, detector, detect_only, SETTINGS[1]);
+            let inline = find(timings, detector, detect_only, INLINE);
+            let workers = find(timings, detector, detect_only, DEFAULT);
             if let (Some(inline), Some(workers)) = (inline, workers) {
                 let _ = writeln!(
                     md,

@@ -33,19 +33,19 @@ pub struct Conversion {
 /// Every conversion, in the order they run.
 pub const CONVERSIONS: &[Conversion] = &[
     Conversion {
-        output: "ssrnet_age.onnx",
+        output: estimate::SSRNET_AGE_MODEL,
         sources: &["ssrnet-age-h5"],
         converter_version: ssrnet::CONVERTER_VERSION,
         convert: |s, out| ssrnet::convert(source_paths::<1>(s)?[0], SsrNetTarget::Age, out),
     },
     Conversion {
-        output: "ssrnet_gender.onnx",
+        output: estimate::SSRNET_GENDER_MODEL,
         sources: &["ssrnet-gender-h5"],
         converter_version: ssrnet::CONVERTER_VERSION,
         convert: |s, out| ssrnet::convert(source_paths::<1>(s)?[0], SsrNetTarget::Gender, out),
     },
     Conversion {
-        output: "levi_hassner_age.onnx",
+        output: estimate::CAFFE_AGE_MODEL,
         sources: &["caffe-age-prototxt", "caffe-age-caffemodel"],
         converter_version: crate::caffe::CONVERTER_VERSION,
         convert: |s, out| {
@@ -54,7 +54,7 @@ pub const CONVERSIONS: &[Conversion] = &[
         },
     },
     Conversion {
-        output: "levi_hassner_gender.onnx",
+        output: estimate::CAFFE_GENDER_MODEL,
         sources: &["caffe-gender-prototxt", "caffe-gender-caffemodel"],
         converter_version: crate::caffe::CONVERTER_VERSION,
         convert: |s, out| {
@@ -113,26 +113,51 @@ pub fn run_conversions(
     Ok(report)
 }
 
+/// The conversion that writes `output` (a file name in the models folder).
+pub fn conversion_for(output: &str) -> Option<&'static Conversion> {
+    CONVERSIONS
+        .iter()
+        .find(|conversion| conversion.output == output)
+}
+
+/// The fetched source files of `conversion`, in its order, with their manifest entries; fails
+/// when a source is not in the manifest or not fetched yet.
+pub fn locate_sources<'m>(
+    conversion: &Conversion,
+    manifest: &'m Manifest,
+    dirs: &DestinationDirs,
+) -> Result<Vec<(PathBuf, &'m ManifestEntry)>> {
+    conversion
+        .sources
+        .iter()
+        .map(|name| {
+            let entry = manifest.find(name).with_context(|| {
+                format!("internal: conversion source {name} is not in the manifest")
+            })?;
+            let path = dirs.path_of(&entry.destination()?);
+            ensure!(
+                path.is_file(),
+                "{} is missing; run `cargo xtask fetch-models` first",
+                path.display()
+            );
+            Ok((path, entry))
+        })
+        .collect()
+}
+
 /// Converts unless up to date; returns whether it converted.
 fn run_one(conversion: &Conversion, manifest: &Manifest, dirs: &DestinationDirs) -> Result<bool> {
-    let mut paths = Vec::new();
-    let mut sources = Vec::new();
-    for name in conversion.sources {
-        let entry = manifest.find(name).with_context(|| {
-            format!("internal: conversion source {name} is not in the manifest")
-        })?;
-        let path = dirs.path_of(&entry.destination()?);
-        ensure!(
-            path.is_file(),
-            "{} is missing; run `cargo xtask fetch-models` first",
-            path.display()
-        );
-        paths.push(path);
-        sources.push(StampSource {
-            name: entry.name.clone(),
-            sha256: entry.sha256.clone(),
-        });
-    }
+    let (paths, sources): (Vec<PathBuf>, Vec<StampSource>) =
+        locate_sources(conversion, manifest, dirs)?
+            .into_iter()
+            .map(|(path, entry)| {
+                let source = StampSource {
+                    name: entry.name.clone(),
+                    sha256: entry.sha256.clone(),
+                };
+                (path, source)
+            })
+            .unzip();
     let out = dirs.models.join(conversion.output);
     let wanted = Stamp {
         converter: conversion.converter_version.to_owned(),

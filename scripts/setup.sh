@@ -22,7 +22,8 @@ case "${1:-}" in
   *) echo "usage: bash scripts/setup.sh [--tests]" >&2; exit 2 ;;
 esac
 
-packages=(libopencv-dev clang libclang-dev pkg-config)
+# FFmpeg's -dev packages come with libopencv-dev on Debian; named for the H.264 writer (ffmpeg-next).
+packages=(libopencv-dev clang libclang-dev pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev)
 sudo_cmd=()
 if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
 

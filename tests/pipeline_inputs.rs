@@ -276,3 +276,46 @@ fn every_shipped_config_runs_end_to_end() {
         );
     }
 }
+
+/// The options string libx264 writes into every stream it encodes.
+fn x264_options(path: &std::path::Path) -> String {
+    let bytes = std::fs::read(path).expect("read the video");
+    let marker = b"options: ";
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("x264's options string in the video");
+    let tail = &bytes[at + marker.len()..];
+    let end = tail.iter().position(|&b| b == 0).unwrap_or(tail.len());
+    String::from_utf8_lossy(&tail[..end]).into_owned()
+}
+
+#[test]
+fn output_preset_and_crf_from_the_config_reach_the_h264_video() {
+    let dir = temp_dir();
+    let config = dir.path().join("fast.toml");
+    std::fs::write(&config, "[output]\npreset = \"superfast\"\ncrf = 30\n").expect("config");
+    let video = dir.path().join("annotated.mp4");
+    let output = run_app_ok(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--input",
+        test_video("input1.mp4").to_str().expect("utf-8"),
+        "--output",
+        video.to_str().expect("utf-8"),
+        "--headless",
+        "--max-frames",
+        "12",
+    ]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("writing H.264 with libx264 (preset superfast, crf 30)"),
+        "{log}"
+    );
+    let options = x264_options(&video);
+    // superfast: one reference frame, no trellis, CRF as configured.
+    for needle in ["ref=1 ", "subme=1 ", "crf=30.0 "] {
+        assert!(options.contains(needle), "no {needle:?} in {options}");
+    }
+    assert_eq!(video_stats(&video), (12, 400, 224));
+}

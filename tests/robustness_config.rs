@@ -230,6 +230,24 @@ fn unknown_codec() {
 }
 
 #[test]
+fn unknown_h264_preset() {
+    check_config(
+        "unknown output.preset",
+        "[output]\npreset = \"quick\"\n",
+        &["preset", "quick", "veryfast"],
+    );
+}
+
+#[test]
+fn h264_crf_out_of_range() {
+    check_config(
+        "output.crf above 51",
+        "[output]\ncrf = 60\n",
+        &["output.crf", "60", "51"],
+    );
+}
+
+#[test]
 fn unknown_detector_kind() {
     check_config(
         "unknown detector kind",

@@ -70,10 +70,23 @@ pub struct OutputConfig {
     pub video: Option<PathBuf>,
     /// FourCC of the video codec: `avc1` (H.264, plays everywhere), `mp4v`, `MJPG`, ...
     pub codec: String,
+    /// x264 speed preset of H.264 output (`ultrafast` ... `veryslow`); other codecs ignore it.
+    pub preset: video_io::H264Preset,
+    /// H.264 constant rate factor, 0 (lossless) to 51: lower is better and larger; other codecs
+    /// ignore it.
+    pub crf: u8,
     /// JSON Lines file with one object per frame (schema in `docs/OUTPUT.md`).
     pub json: Option<PathBuf>,
     /// CSV file with one row per face.
     pub csv: Option<PathBuf>,
+}
+
+impl OutputConfig {
+    /// `preset` and `crf` as the H.264 writer takes them; an error names the key and its range.
+    pub fn h264_settings(&self) -> Result<video_io::H264Settings> {
+        video_io::H264Settings::new(self.preset, self.crf)
+            .map_err(|err| anyhow::anyhow!("invalid output.crf: {err}"))
+    }
 }
 
 impl Default for OutputConfig {
@@ -81,6 +94,8 @@ impl Default for OutputConfig {
         Self {
             video: Some(PathBuf::from("out/annotated.mp4")),
             codec: "avc1".to_owned(),
+            preset: video_io::H264Preset::default(),
+            crf: video_io::DEFAULT_CRF,
             json: None,
             csv: None,
         }
@@ -230,6 +245,7 @@ impl AppConfig {
             .codec
             .parse::<video_io::Codec>()
             .map_err(|err| anyhow::anyhow!("invalid output.codec: {err}"))?;
+        self.output.h264_settings()?;
         Ok(())
     }
 

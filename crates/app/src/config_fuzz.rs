@@ -81,6 +81,8 @@ fn toml_line() -> impl Strategy<Value = String> {
         Just("max_frames"),
         Just("video"),
         Just("codec"),
+        Just("preset"),
+        Just("crf"),
         Just("json"),
         Just("padding_ratio"),
         Just("scale_factor"),

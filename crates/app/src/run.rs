@@ -13,7 +13,7 @@ use opencv::prelude::*;
 use video_io::{Codec, FrameSize, Source, VideoReader, VideoWriter};
 
 use crate::analysis::{FaceFinder, FaceResult, FrameAnalyzer};
-use crate::config::AppConfig;
+use crate::config::{AppConfig, OutputConfig};
 use crate::detect_stage::{DetectedFrames, resolve_worker_count};
 use crate::display::{self, Control, Display};
 use crate::failure::usage;
@@ -76,7 +76,7 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     );
 
     let writer = match &config.output.video {
-        Some(path) => Some(open_writer(path, &config.output.codec, fps, first_size)?),
+        Some(path) => Some(open_writer(path, &config.output, fps, first_size)?),
         None => None,
     };
 
@@ -278,7 +278,12 @@ fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAnalyze
     Ok((FrameAnalyzer::new(estimator, tracker), description))
 }
 
-fn open_writer(path: &Path, codec: &str, fps: f64, size: FrameSize) -> Result<VideoWriter> {
+fn open_writer(
+    path: &Path,
+    output: &OutputConfig,
+    fps: f64,
+    size: FrameSize,
+) -> Result<VideoWriter> {
     if let Some(parent) = path
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
@@ -290,10 +295,11 @@ fn open_writer(path: &Path, codec: &str, fps: f64, size: FrameSize) -> Result<Vi
             )
         })?;
     }
-    let codec: Codec = codec.parse().map_err(|err: video_io::VideoError| {
+    let codec: Codec = output.codec.parse().map_err(|err: video_io::VideoError| {
         usage(anyhow::Error::new(err).context("invalid output.codec"))
     })?;
-    VideoWriter::create(path, codec, fps, size)
+    let h264 = output.h264_settings().map_err(usage)?;
+    VideoWriter::create_with(path, codec, fps, size, h264)
         .with_context(|| format!("cannot create the output video {}", path.display()))
 }
 

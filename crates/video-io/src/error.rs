@@ -101,6 +101,50 @@ pub enum VideoError {
         value: String,
     },
 
+    /// The H.264 speed preset is not one x264 knows.
+    #[error("unknown H.264 preset {value:?}: use one of {known}")]
+    UnknownPreset {
+        /// The name as given.
+        value: String,
+        /// The known presets, comma-separated.
+        known: String,
+    },
+
+    /// The H.264 constant rate factor is out of x264's range.
+    #[error(
+        "H.264 crf {value} is out of range: use 0 (lossless) to {max} (lowest quality); 23 is x264's default"
+    )]
+    InvalidCrf {
+        /// The value given.
+        value: u8,
+        /// The highest accepted value.
+        max: u8,
+    },
+
+    /// FFmpeg's libraries failed while creating or writing an H.264 file.
+    #[error("cannot {operation} for video {}: {cause}", path.display())]
+    Encoder {
+        /// The output file.
+        path: PathBuf,
+        /// What was being done.
+        operation: &'static str,
+        /// FFmpeg's error (in the message, not a separate cause, so it is printed once).
+        cause: ffmpeg_next::Error,
+    },
+
+    /// Writing encoded video to the file failed (a full disk, a quota or a file size limit).
+    #[error(
+        "cannot write video {} ({cause}): the file is incomplete; the disk is full or a size \
+         limit was reached: free some space (or lift the limit) and run again",
+        path.display()
+    )]
+    WriteVideo {
+        /// The output file.
+        path: PathBuf,
+        /// FFmpeg's error (in the message, not a separate cause, so it is printed once).
+        cause: ffmpeg_next::Error,
+    },
+
     /// Writer settings are unusable.
     #[error(
         "cannot write video at {fps} fps with frame size {size}: fps must be positive and \
@@ -115,9 +159,9 @@ pub enum VideoError {
 
     /// No codec (including fallbacks) could open the output file.
     #[error(
-        "cannot create video {} with codec {codec} (tried {tried}): OpenCV's FFmpeg backend \
-         refused; pick another codec or output extension (e.g. mp4v in .mp4, mjpg in .avi) \
-         and check that the directory is writable",
+        "cannot create video {} with codec {codec} (tried {tried}): FFmpeg refused; pick \
+         another codec or output extension (e.g. mp4v in .mp4, mjpg in .avi) and check that \
+         the directory is writable",
         path.display()
     )]
     OpenWriter {

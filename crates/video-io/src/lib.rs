@@ -2,7 +2,8 @@
 //!
 //! [`VideoReader`] reads frames from any [`Source`] (a video file, a random video of a
 //! directory, a camera, an image or a directory of images), always as BGR 8-bit `Mat`s with
-//! index and timestamp. [`VideoWriter`] writes the annotated video, H.264 in `.mp4` by default,
+//! index and timestamp. [`VideoWriter`] writes the annotated video, H.264 in `.mp4` by default
+//! (libx264 through FFmpeg's libraries, with the speed preset and quality of [`H264Settings`]),
 //! and finalises the file even when the run stops early.
 //!
 //! ```no_run
@@ -25,6 +26,7 @@ mod convert;
 mod directory;
 mod error;
 mod frame;
+mod h264;
 mod reader;
 mod source;
 mod writer;
@@ -36,6 +38,7 @@ pub use directory::{
 };
 pub use error::VideoError;
 pub use frame::{Frame, FrameSize};
+pub use h264::{DEFAULT_CRF, H264Preset, H264Settings, MAX_CRF};
 pub use reader::VideoReader;
 pub use source::Source;
 pub use writer::{VideoWriter, WriteSummary};

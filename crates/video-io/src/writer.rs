@@ -1,5 +1,9 @@
 //! [`VideoWriter`]: writes BGR frames to a video file, H.264 in `.mp4` by default, padding odd
 //! sizes, finalising the file on [`VideoWriter::finish`] and on drop.
+//!
+//! H.264 goes through FFmpeg's libraries directly ([`H264Encoder`]: libx264 with the preset and
+//! quality of [`H264Settings`]); every other codec, and H.264 when libx264 cannot be opened that
+//! way, through OpenCV's FFmpeg writer.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +14,7 @@ use opencv::videoio;
 use crate::codec::Codec;
 use crate::error::VideoError;
 use crate::frame::FrameSize;
+use crate::h264::{H264Encoder, H264Settings};
 
 /// The writer gets colour frames.
 const IS_COLOR: bool = true;
@@ -27,9 +32,17 @@ pub struct WriteSummary {
     pub size: FrameSize,
 }
 
+/// The library that encodes and writes the file.
+enum Backend {
+    /// libx264 through FFmpeg's libraries, with the settings it was opened with.
+    Libav(Box<H264Encoder>, H264Settings),
+    /// OpenCV's FFmpeg writer (codec defaults).
+    OpenCv(videoio::VideoWriter),
+}
+
 /// Writes frames of one size to a video file.
 pub struct VideoWriter {
-    writer: Option<videoio::VideoWriter>,
+    writer: Option<Backend>,
     path: PathBuf,
     codec: Codec,
     input_size: FrameSize,
@@ -39,17 +52,30 @@ pub struct VideoWriter {
 }
 
 impl VideoWriter {
-    /// Creates `path` (and its parent directories) for frames of `size` at `fps`. When `codec`
-    /// cannot be opened, its [`Codec::fallback`] is tried with a warning.
-    ///
-    /// A frame with an odd width or height is padded by one replicated column/row at the
-    /// right/bottom: OpenCV's FFmpeg writer would otherwise silently crop it to even (with every
-    /// codec, MJPG included; 4:2:0 encoders need even sizes), losing the last column/row.
+    /// Creates `path` (and its parent directories) for frames of `size` at `fps`, H.264 with
+    /// the default [`H264Settings`]. See [`VideoWriter::create_with`].
     pub fn create(
         path: impl AsRef<Path>,
         codec: Codec,
         fps: f64,
         size: FrameSize,
+    ) -> Result<Self, VideoError> {
+        Self::create_with(path, codec, fps, size, H264Settings::default())
+    }
+
+    /// Creates `path` (and its parent directories) for frames of `size` at `fps`; H.264 is
+    /// encoded with `h264` (other codecs ignore it). When `codec` cannot be opened, its
+    /// [`Codec::fallback`] is tried with a warning.
+    ///
+    /// A frame with an odd width or height is padded by one replicated column/row at the
+    /// right/bottom: OpenCV's FFmpeg writer would otherwise silently crop it to even (with every
+    /// codec, MJPG included; 4:2:0 encoders need even sizes), losing the last column/row.
+    pub fn create_with(
+        path: impl AsRef<Path>,
+        codec: Codec,
+        fps: f64,
+        size: FrameSize,
+        h264: H264Settings,
     ) -> Result<Self, VideoError> {
         let path = path.as_ref();
         if !(fps.is_finite() && fps > 0.0 && size.is_positive()) {
@@ -63,7 +89,7 @@ impl VideoWriter {
         }
         let output_size = size.even();
         let opened = open_first_available(codec, |candidate| {
-            open_writer(path, candidate, fps, output_size)
+            open_backend(path, candidate, fps, output_size, h264)
         });
         let Some((used, writer)) = opened else {
             return Err(VideoError::OpenWriter {
@@ -114,9 +140,7 @@ impl VideoWriter {
             return Ok(());
         };
         if self.output_size == self.input_size {
-            writer
-                .write(frame)
-                .map_err(VideoError::opencv("encode a frame"))?;
+            writer.write(frame)?;
         } else {
             opencv::core::copy_make_border(
                 frame,
@@ -129,9 +153,7 @@ impl VideoWriter {
                 Scalar::default(),
             )
             .map_err(VideoError::opencv("pad a frame to an even size"))?;
-            writer
-                .write(&self.padded)
-                .map_err(VideoError::opencv("encode a frame"))?;
+            writer.write(&self.padded)?;
         }
         self.frames += 1;
         Ok(())
@@ -140,6 +162,15 @@ impl VideoWriter {
     /// The codec in use (after any fallback).
     pub fn codec(&self) -> Codec {
         self.codec
+    }
+
+    /// The H.264 settings in use, when libx264 encodes through FFmpeg's libraries (`None` for
+    /// other codecs and for H.264 through OpenCV's writer, which uses libx264's defaults).
+    pub fn h264_settings(&self) -> Option<H264Settings> {
+        match self.writer {
+            Some(Backend::Libav(_, settings)) => Some(settings),
+            _ => None,
+        }
     }
 
     /// The output file.
@@ -170,9 +201,7 @@ impl VideoWriter {
 
     fn release(&mut self) -> Result<(), VideoError> {
         if let Some(mut writer) = self.writer.take() {
-            writer
-                .release()
-                .map_err(VideoError::opencv("finalise the video file"))?;
+            writer.finish()?;
             tracing::debug!(path = %self.path.display(), frames = self.frames, "video finalised");
         }
         Ok(())
@@ -202,8 +231,59 @@ fn open_first_available<T>(
     codec_chain(codec).find_map(|candidate| open(candidate).map(|opened| (candidate, opened)))
 }
 
+impl Backend {
+    /// Encodes one BGR 8-bit frame of the file's size.
+    fn write(&mut self, frame: &Mat) -> Result<(), VideoError> {
+        match self {
+            Backend::Libav(encoder, _) if frame.is_continuous() => encoder.write(frame),
+            Backend::Libav(encoder, _) => encoder.write(
+                &frame
+                    .try_clone()
+                    .map_err(VideoError::opencv("copy a frame into one block"))?,
+            ),
+            Backend::OpenCv(writer) => writer
+                .write(frame)
+                .map_err(VideoError::opencv("encode a frame")),
+        }
+    }
+
+    /// Flushes the encoder and writes the container index.
+    fn finish(&mut self) -> Result<(), VideoError> {
+        match self {
+            Backend::Libav(encoder, _) => encoder.finish(),
+            Backend::OpenCv(writer) => writer
+                .release()
+                .map_err(VideoError::opencv("finalise the video file")),
+        }
+    }
+}
+
+/// Opens `codec` for `path`: H.264 with libx264 through FFmpeg's libraries, or else (and for
+/// every other codec) through OpenCV's writer; `None` when neither accepts it.
+fn open_backend(
+    path: &Path,
+    codec: Codec,
+    fps: f64,
+    size: FrameSize,
+    h264: H264Settings,
+) -> Option<Backend> {
+    if codec == Codec::H264 {
+        match H264Encoder::create(path, fps, size, h264) {
+            Ok(encoder) => {
+                tracing::info!(path = %path.display(), "writing H.264 with libx264 ({h264})");
+                return Some(Backend::Libav(Box::new(encoder), h264));
+            }
+            Err(error) => tracing::warn!(
+                path = %path.display(), %error,
+                "libx264 cannot be opened through FFmpeg's libraries; trying OpenCV's H.264 writer (x264's defaults)"
+            ),
+        }
+    }
+    open_opencv_writer(path, codec, fps, size).map(Backend::OpenCv)
+}
+
 /// Opens an OpenCV writer with the FFmpeg backend; `None` when the backend refuses the codec.
-fn open_writer(
+fn open_opencv_writer(
     path: &Path,
     codec: Codec,
     fps: f64,

@@ -8,7 +8,9 @@ use common::{scratch_dir, test_video};
 use opencv::core::{CV_8UC3, Mat, Scalar, Vec3b};
 use opencv::prelude::*;
 use opencv::videoio::{self, VideoCapture};
-use video_io::{Codec, FrameSize, Source, VideoError, VideoReader, VideoWriter};
+use video_io::{
+    Codec, FrameSize, H264Preset, H264Settings, Source, VideoError, VideoReader, VideoWriter,
+};
 
 /// AVC profile_idc values a browser decodes: Baseline, Main, High (all 8-bit 4:2:0).
 const BROWSER_AVC_PROFILES: [u8; 3] = [66, 77, 100];
@@ -232,4 +234,95 @@ fn the_writer_creates_missing_parent_directories() {
         .finish()
         .expect("finish");
     assert_eq!(read_back(&path).frames, 3);
+}
+
+/// The options string libx264 writes into every stream it encodes (an SEI message).
+fn x264_options(path: &Path) -> String {
+    let bytes = std::fs::read(path).expect("read the file");
+    let marker = b"options: ";
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("x264's options string in the stream");
+    let tail = &bytes[at + marker.len()..];
+    let end = tail.iter().position(|&b| b == 0).unwrap_or(tail.len());
+    String::from_utf8_lossy(&tail[..end]).into_owned()
+}
+
+fn write_h264(path: &Path, settings: H264Settings, count: u64) -> Option<H264Settings> {
+    let size = FrameSize::new(160, 96);
+    let mut writer =
+        VideoWriter::create_with(path, Codec::H264, 10.0, size, settings).expect("create");
+    for index in 0..count {
+        writer
+            .write(&coloured_frame(size, index))
+            .expect("write a frame");
+    }
+    let used = writer.h264_settings();
+    writer.finish().expect("finish");
+    used
+}
+
+#[test]
+fn h264_preset_and_quality_reach_libx264() {
+    let dir = scratch_dir("h264_settings");
+    // veryfast: one reference frame, 10 frames of lookahead; medium: 3 and 40 (x264's presets).
+    for (preset, crf, expected) in [
+        (
+            H264Preset::Veryfast,
+            23,
+            ["ref=1 ", "rc_lookahead=10 ", "crf=23.0 "],
+        ),
+        (
+            H264Preset::Medium,
+            23,
+            ["ref=3 ", "rc_lookahead=40 ", "crf=23.0 "],
+        ),
+        (
+            H264Preset::Ultrafast,
+            40,
+            ["ref=1 ", "cabac=0 ", "crf=40.0 "],
+        ),
+    ] {
+        let settings = H264Settings::new(preset, crf).expect("valid settings");
+        let path = dir.join(format!("{preset}_{crf}.mp4"));
+        assert_eq!(write_h264(&path, settings, 12), Some(settings));
+        let options = x264_options(&path);
+        for needle in expected {
+            assert!(
+                options.contains(needle),
+                "{preset}: no {needle:?} in {options}"
+            );
+        }
+        let back = read_back(&path);
+        assert_eq!(
+            (back.frames, back.fourcc.as_str()),
+            (12, "avc1"),
+            "{preset}"
+        );
+        assert_colours_in_order(&back, 12);
+    }
+}
+
+#[test]
+fn other_codecs_report_no_h264_settings() {
+    let path = scratch_dir("no_h264_settings").join("out.avi");
+    let writer = write_frames(&path, Codec::Mjpg, FrameSize::new(32, 32), 2);
+    assert_eq!(writer.h264_settings(), None);
+    assert_eq!(writer.finish().expect("finish").frames, 2);
+}
+
+#[test]
+fn every_frame_keeps_its_duration_in_the_mp4() {
+    // Without packet durations the MP4 muxer gives the last frame none and players drop it.
+    let path = scratch_dir("durations").join("out.mp4");
+    write_h264(&path, H264Settings::default(), 30);
+    let mut copy = VideoReader::open(&Source::File(path)).expect("reopen");
+    assert_eq!(copy.fps(), Some(10.0));
+    let mut timestamps = Vec::new();
+    while let Some(frame) = copy.next_frame().expect("decode") {
+        timestamps.push(frame.timestamp_ms);
+    }
+    assert_eq!(timestamps.len(), 30);
+    assert_eq!(timestamps.last().copied(), Some(2900.0));
 }

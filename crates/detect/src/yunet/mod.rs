@@ -67,6 +67,7 @@ mod face;
 mod input_size;
 mod model;
 mod nms;
+mod pools;
 mod preprocess;
 mod session;
 

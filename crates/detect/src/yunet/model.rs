@@ -7,6 +7,7 @@ use tract_onnx::prelude::*;
 
 use super::decode::{BOX_VALUES, LANDMARK_VALUES};
 use super::input_size::{InputSize, STRIDES};
+use super::pools::split_square_pools;
 use crate::error::DetectError;
 use crate::models::require_file;
 
@@ -97,12 +98,20 @@ impl YunetModel {
     }
 
     fn optimise_for(&self, size: InputSize) -> TractResult<Arc<TypedRunnableModel>> {
+        self.typed_for(size)?.into_optimized()?.into_runnable()
+    }
+
+    /// The graph with its input fixed to `size`, its outputs selected and its square max pools
+    /// split (see [`split_square_pools`]), before tract's optimisation.
+    fn typed_for(&self, size: InputSize) -> TractResult<TypedModel> {
         let mut graph = self
             .graph
             .clone()
             .with_input_fact(0, f32::fact(size.tensor_shape()).into())?;
         graph.select_outputs_by_name(OUTPUT_NAMES)?;
-        graph.into_optimized()?.into_runnable()
+        let mut typed = graph.into_typed()?;
+        split_square_pools(&mut typed)?;
+        Ok(typed)
     }
 
     fn plan_error(&self, size: InputSize, reason: &str) -> DetectError {
@@ -122,5 +131,34 @@ fn load_error(path: &Path, error: &TractError) -> DetectError {
         what: MODEL_WHAT,
         path: path.to_path_buf(),
         reason: format!("{error:#}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tract_onnx::tract_core::ops::cnn::MaxPool;
+
+    use super::*;
+    use crate::models::default_models_dir;
+    use crate::yunet::config::DEFAULT_YUNET_MODEL;
+
+    /// YuNet's four max pools, at the processing size of the sample clips.
+    const YUNET_POOLS: usize = 4;
+
+    #[test]
+    fn every_max_pool_of_yunet_is_split_into_row_and_column_pairs() {
+        let path = default_models_dir().join(DEFAULT_YUNET_MODEL);
+        let model = YunetModel::load(&path)
+            .expect("the YuNet model: run `cargo xtask fetch-models --mirror ../shared/mirror`");
+        let typed = model
+            .typed_for(InputSize::padded_for(539, 302))
+            .expect("typed graph");
+        let windows: Vec<Vec<usize>> = typed
+            .nodes()
+            .iter()
+            .filter_map(|node| node.op_as::<MaxPool>())
+            .map(|pool| pool.pool_spec.kernel_shape.to_vec())
+            .collect();
+        assert_eq!(windows, vec![vec![1, 2]; YUNET_POOLS]);
     }
 }

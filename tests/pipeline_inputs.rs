@@ -277,19 +277,6 @@ fn every_shipped_config_runs_end_to_end() {
     }
 }
 
-/// The options string libx264 writes into every stream it encodes.
-fn x264_options(path: &std::path::Path) -> String {
-    let bytes = std::fs::read(path).expect("read the video");
-    let marker = b"options: ";
-    let at = bytes
-        .windows(marker.len())
-        .position(|w| w == marker)
-        .expect("x264's options string in the video");
-    let tail = &bytes[at + marker.len()..];
-    let end = tail.iter().position(|&b| b == 0).unwrap_or(tail.len());
-    String::from_utf8_lossy(&tail[..end]).into_owned()
-}
-
 #[test]
 fn output_preset_and_crf_from_the_config_reach_the_h264_video() {
     let dir = temp_dir();
@@ -312,7 +299,9 @@ fn output_preset_and_crf_from_the_config_reach_the_h264_video() {
         log.contains("writing H.264 with libx264 (preset superfast, crf 30)"),
         "{log}"
     );
-    let options = x264_options(&video);
+    let options = video_io::x264_options(&video)
+        .expect("read the video")
+        .expect("x264's options in the video");
     // superfast: one reference frame, no trellis, CRF as configured.
     for needle in ["ref=1 ", "subme=1 ", "crf=30.0 "] {
         assert!(options.contains(needle), "no {needle:?} in {options}");

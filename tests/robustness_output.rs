@@ -218,7 +218,7 @@ fn video_filling_the_disk_is_an_error_not_a_silent_success() {
     record(
         AREA,
         "video fills the disk (ulimit -f 24 KiB)",
-        "error after the run: the file is reopened and found unplayable",
+        "error at the end of the run: the encoder reports the failed write, the file is incomplete",
         &tmp(&outcome, dir.path()),
     );
 }

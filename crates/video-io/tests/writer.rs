@@ -236,19 +236,6 @@ fn the_writer_creates_missing_parent_directories() {
     assert_eq!(read_back(&path).frames, 3);
 }
 
-/// The options string libx264 writes into every stream it encodes (an SEI message).
-fn x264_options(path: &Path) -> String {
-    let bytes = std::fs::read(path).expect("read the file");
-    let marker = b"options: ";
-    let at = bytes
-        .windows(marker.len())
-        .position(|w| w == marker)
-        .expect("x264's options string in the stream");
-    let tail = &bytes[at + marker.len()..];
-    let end = tail.iter().position(|&b| b == 0).unwrap_or(tail.len());
-    String::from_utf8_lossy(&tail[..end]).into_owned()
-}
-
 fn write_h264(path: &Path, settings: H264Settings, count: u64) -> Option<H264Settings> {
     let size = FrameSize::new(160, 96);
     let mut writer =
@@ -287,7 +274,9 @@ fn h264_preset_and_quality_reach_libx264() {
         let settings = H264Settings::new(preset, crf).expect("valid settings");
         let path = dir.join(format!("{preset}_{crf}.mp4"));
         assert_eq!(write_h264(&path, settings, 12), Some(settings));
-        let options = x264_options(&path);
+        let options = video_io::x264_options(&path)
+            .expect("read the file")
+            .expect("x264's options in the stream");
         for needle in expected {
             assert!(
                 options.contains(needle),
@@ -310,6 +299,7 @@ fn other_codecs_report_no_h264_settings() {
     let writer = write_frames(&path, Codec::Mjpg, FrameSize::new(32, 32), 2);
     assert_eq!(writer.h264_settings(), None);
     assert_eq!(writer.finish().expect("finish").frames, 2);
+    assert_eq!(video_io::x264_options(&path).expect("read the file"), None);
 }
 
 #[test]

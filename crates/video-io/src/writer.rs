@@ -275,7 +275,7 @@ fn open_backend(
             }
             Err(error) => tracing::warn!(
                 path = %path.display(), %error,
-                "libx264 cannot be opened through FFmpeg's libraries; trying OpenCV's H.264 writer (x264's defaults)"
+                "H.264 through FFmpeg's libraries failed; trying OpenCV's H.264 writer (x264's defaults)"
             ),
         }
     }

@@ -239,6 +239,15 @@ fn unknown_h264_preset() {
 }
 
 #[test]
+fn unknown_h264_tune() {
+    check_config(
+        "unknown output.tune",
+        "[output]\ntune = \"sharp\"\n",
+        &["tune", "sharp", "zerolatency"],
+    );
+}
+
+#[test]
 fn h264_crf_out_of_range() {
     check_config(
         "output.crf above 51",

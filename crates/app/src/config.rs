@@ -75,6 +75,9 @@ pub struct OutputConfig {
     /// H.264 constant rate factor, 0 (lossless) to 51: lower is better and larger; other codecs
     /// ignore it.
     pub crf: u8,
+    /// x264 tuning of H.264 output on top of the preset (`zerolatency`, `film`, ...); absent: the
+    /// preset alone. Other codecs ignore it.
+    pub tune: Option<video_io::H264Tune>,
     /// JSON Lines file with one object per frame (schema in `docs/OUTPUT.md`).
     pub json: Option<PathBuf>,
     /// CSV file with one row per face.
@@ -82,9 +85,11 @@ pub struct OutputConfig {
 }
 
 impl OutputConfig {
-    /// `preset` and `crf` as the H.264 writer takes them; an error names the key and its range.
+    /// `preset`, `crf` and `tune` as the H.264 writer takes them; an error names the key and its
+    /// range.
     pub fn h264_settings(&self) -> Result<video_io::H264Settings> {
         video_io::H264Settings::new(self.preset, self.crf)
+            .map(|settings| settings.with_tune(self.tune))
             .map_err(|err| anyhow::anyhow!("invalid output.crf: {err}"))
     }
 }
@@ -96,6 +101,7 @@ impl Default for OutputConfig {
             codec: "avc1".to_owned(),
             preset: video_io::H264Preset::default(),
             crf: video_io::DEFAULT_CRF,
+            tune: None,
             json: None,
             csv: None,
         }

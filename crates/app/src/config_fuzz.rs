@@ -83,6 +83,7 @@ fn toml_line() -> impl Strategy<Value = String> {
         Just("codec"),
         Just("preset"),
         Just("crf"),
+        Just("tune"),
         Just("json"),
         Just("padding_ratio"),
         Just("scale_factor"),

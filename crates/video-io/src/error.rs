@@ -110,6 +110,15 @@ pub enum VideoError {
         known: String,
     },
 
+    /// The H.264 tuning is not one x264 knows.
+    #[error("unknown H.264 tune {value:?}: use one of {known}, or leave the key out")]
+    UnknownTune {
+        /// The name as given.
+        value: String,
+        /// The known tunings, comma-separated.
+        known: String,
+    },
+
     /// The H.264 constant rate factor is out of x264's range.
     #[error(
         "H.264 crf {value} is out of range: use 0 (lossless) to {max} (lowest quality); 23 is x264's default"

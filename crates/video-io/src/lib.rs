@@ -38,7 +38,7 @@ pub use directory::{
 };
 pub use error::VideoError;
 pub use frame::{Frame, FrameSize};
-pub use h264::{DEFAULT_CRF, H264Preset, H264Settings, MAX_CRF, x264_options};
+pub use h264::{DEFAULT_CRF, H264Preset, H264Settings, H264Tune, MAX_CRF, x264_options};
 pub use reader::VideoReader;
 pub use source::Source;
 pub use writer::{VideoWriter, WriteSummary};

@@ -9,7 +9,8 @@ use opencv::core::{CV_8UC3, Mat, Scalar, Vec3b};
 use opencv::prelude::*;
 use opencv::videoio::{self, VideoCapture};
 use video_io::{
-    Codec, FrameSize, H264Preset, H264Settings, Source, VideoError, VideoReader, VideoWriter,
+    Codec, FrameSize, H264Preset, H264Settings, H264Tune, Source, VideoError, VideoReader,
+    VideoWriter,
 };
 
 /// AVC profile_idc values a browser decodes: Baseline, Main, High (all 8-bit 4:2:0).
@@ -291,6 +292,25 @@ fn h264_preset_and_quality_reach_libx264() {
         );
         assert_colours_in_order(&back, 12);
     }
+}
+
+#[test]
+fn a_tune_reaches_libx264_on_top_of_the_preset() {
+    let path = scratch_dir("h264_tune").join("zerolatency.mp4");
+    let settings = H264Settings::default().with_tune(Some(H264Tune::Zerolatency));
+    assert_eq!(write_h264(&path, settings, 12), Some(settings));
+    let options = video_io::x264_options(&path)
+        .expect("read the file")
+        .expect("x264's options in the stream");
+    // zerolatency: no B-frames, no macroblock tree and no lookahead (x264 then writes no
+    // rc_lookahead, where veryfast alone writes rc_lookahead=10); veryfast's one reference.
+    for needle in ["bframes=0 ", "mbtree=0 ", "ref=1 "] {
+        assert!(options.contains(needle), "no {needle:?} in {options}");
+    }
+    assert!(!options.contains("rc_lookahead="), "{options}");
+    let back = read_back(&path);
+    assert_eq!(back.frames, 12);
+    assert_colours_in_order(&back, 12);
 }
 
 #[test]

@@ -107,6 +107,9 @@ impl H264Encoder {
         let mut options = Dictionary::new();
         options.set("preset", settings.preset.name());
         options.set("crf", &settings.crf.to_string());
+        if let Some(tune) = settings.tune {
+            options.set("tune", tune.name());
+        }
         let encoder = setup
             .open_as_with(x264, options)
             .map_err(fail("open libx264"))?;

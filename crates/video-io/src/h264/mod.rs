@@ -6,4 +6,4 @@ mod settings;
 
 pub(crate) use encoder::H264Encoder;
 pub use options::x264_options;
-pub use settings::{DEFAULT_CRF, H264Preset, H264Settings, MAX_CRF};
+pub use settings::{DEFAULT_CRF, H264Preset, H264Settings, H264Tune, MAX_CRF};

@@ -12,6 +12,54 @@ pub const DEFAULT_CRF: u8 = 23;
 /// Highest constant rate factor x264 accepts for 8-bit video (lowest quality).
 pub const MAX_CRF: u8 = 51;
 
+/// For an x264 option type with an `ALL` list and a `name()`: `names()`, `Display` and `Serialize`
+/// as the name, and `FromStr` / `Deserialize` from a case-insensitive name, an unknown one
+/// giving the error variant `$unknown` (with the value and the known names).
+macro_rules! x264_named {
+    ($type:ident, $unknown:ident) => {
+        impl $type {
+            /// The names, comma-separated (for error messages and documentation).
+            pub fn names() -> String {
+                Self::ALL.map(Self::name).join(", ")
+            }
+        }
+
+        impl fmt::Display for $type {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl FromStr for $type {
+            type Err = VideoError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let name = s.trim().to_ascii_lowercase();
+                Self::ALL
+                    .into_iter()
+                    .find(|choice| choice.name() == name)
+                    .ok_or_else(|| VideoError::$unknown {
+                        value: s.to_owned(),
+                        known: Self::names(),
+                    })
+            }
+        }
+
+        impl Serialize for $type {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 /// x264's speed presets, fastest first. A faster preset spends less CPU per frame and holds
 /// fewer frames in memory, for a somewhat larger file at the same quality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -65,55 +113,63 @@ impl H264Preset {
             H264Preset::Veryslow => "veryslow",
         }
     }
+}
 
-    /// The preset names, comma-separated (for error messages and documentation).
-    pub fn names() -> String {
-        Self::ALL.map(Self::name).join(", ")
+x264_named!(H264Preset, UnknownPreset);
+
+/// x264's tunings: settings for a kind of content or use, applied on top of the preset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum H264Tune {
+    /// Live-action film.
+    Film,
+    /// Cartoons and other flat content.
+    Animation,
+    /// Film grain to preserve.
+    Grain,
+    /// Slide shows and other still images.
+    Stillimage,
+    /// Cheaper decoding (no CABAC, no deblocking).
+    Fastdecode,
+    /// No frame held back: no lookahead and no B-frames, threads over slices. The encoder then
+    /// holds a few frames instead of tens (about a third of the memory at 4K), for larger files.
+    Zerolatency,
+}
+
+impl H264Tune {
+    /// Every tuning.
+    pub const ALL: [H264Tune; 6] = [
+        H264Tune::Film,
+        H264Tune::Animation,
+        H264Tune::Grain,
+        H264Tune::Stillimage,
+        H264Tune::Fastdecode,
+        H264Tune::Zerolatency,
+    ];
+
+    /// The name x264 knows the tuning by.
+    pub const fn name(self) -> &'static str {
+        match self {
+            H264Tune::Film => "film",
+            H264Tune::Animation => "animation",
+            H264Tune::Grain => "grain",
+            H264Tune::Stillimage => "stillimage",
+            H264Tune::Fastdecode => "fastdecode",
+            H264Tune::Zerolatency => "zerolatency",
+        }
     }
 }
 
-impl fmt::Display for H264Preset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+x264_named!(H264Tune, UnknownTune);
 
-impl FromStr for H264Preset {
-    type Err = VideoError;
-
-    /// A preset name, case-insensitive.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let name = s.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|preset| preset.name() == name)
-            .ok_or_else(|| VideoError::UnknownPreset {
-                value: s.to_owned(),
-                known: Self::names(),
-            })
-    }
-}
-
-impl Serialize for H264Preset {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
-}
-
-impl<'de> Deserialize<'de> for H264Preset {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// How the H.264 writer encodes: speed preset and constant rate factor.
+/// How the H.264 writer encodes: speed preset, constant rate factor and an optional tuning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct H264Settings {
     /// x264 speed preset.
     pub preset: H264Preset,
     /// Constant rate factor, 0 (lossless) to [`MAX_CRF`]; lower is better quality and larger.
     pub crf: u8,
+    /// x264 tuning on top of the preset; `None` for the preset alone.
+    pub tune: Option<H264Tune>,
 }
 
 impl Default for H264Settings {
@@ -121,6 +177,7 @@ impl Default for H264Settings {
         Self {
             preset: H264Preset::default(),
             crf: DEFAULT_CRF,
+            tune: None,
         }
     }
 }
@@ -134,13 +191,26 @@ impl H264Settings {
                 max: MAX_CRF,
             });
         }
-        Ok(Self { preset, crf })
+        Ok(Self {
+            preset,
+            crf,
+            tune: None,
+        })
+    }
+
+    /// The same settings with `tune` applied on top of the preset (`None`: the preset alone).
+    pub fn with_tune(self, tune: Option<H264Tune>) -> Self {
+        Self { tune, ..self }
     }
 }
 
 impl fmt::Display for H264Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "preset {}, crf {}", self.preset, self.crf)
+        write!(f, "preset {}, crf {}", self.preset, self.crf)?;
+        match self.tune {
+            Some(tune) => write!(f, ", tune {tune}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -174,6 +244,20 @@ mod tests {
         assert!(H264Settings::new(H264Preset::Medium, MAX_CRF).is_ok());
         let err = H264Settings::new(H264Preset::Medium, MAX_CRF + 1).expect_err("too high");
         assert!(err.to_string().contains("52"), "{err}");
+    }
+
+    #[test]
+    fn tunes_parse_back_and_show_in_the_settings() {
+        for tune in H264Tune::ALL {
+            assert_eq!(tune.name().parse::<H264Tune>().ok(), Some(tune));
+        }
+        let err = "fast".parse::<H264Tune>().expect_err("not a tuning");
+        assert!(err.to_string().contains("zerolatency"), "{err}");
+        let settings = H264Settings::default().with_tune(Some(H264Tune::Zerolatency));
+        assert_eq!(
+            settings.to_string(),
+            "preset veryfast, crf 23, tune zerolatency"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! (preset `medium`, 40 frames of lookahead) and no way to change them.
 
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::OnceLock;
 
 use ffmpeg_next as ffmpeg;
 use ffmpeg_next::format::Pixel;
@@ -31,13 +31,11 @@ const STREAM_INDEX: usize = 0;
 /// Starts FFmpeg's libraries once per process and keeps their console chatter to errors (x264
 /// otherwise prints its statistics to stderr when a file is closed).
 fn init_ffmpeg() -> Result<(), ffmpeg::Error> {
-    static INIT: Once = Once::new();
-    let mut result = Ok(());
-    INIT.call_once(|| {
-        result = ffmpeg::init();
+    static INIT: OnceLock<Result<(), ffmpeg::Error>> = OnceLock::new();
+    *INIT.get_or_init(|| {
         ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Error);
-    });
-    result
+        ffmpeg::init()
+    })
 }
 
 /// An open H.264 file being written: muxer, encoder, colour conversion and the reusable frames.
@@ -76,11 +74,9 @@ impl H264Encoder {
             }
         };
         init_ffmpeg().map_err(fail("start FFmpeg"))?;
-        let x264 = encoder::find_by_name(X264_ENCODER).ok_or_else(|| VideoError::Encoder {
-            path: path.to_path_buf(),
-            operation: "find libx264 in this FFmpeg build",
-            cause: ffmpeg::Error::EncoderNotFound,
-        })?;
+        let x264 = encoder::find_by_name(X264_ENCODER)
+            .ok_or(ffmpeg::Error::EncoderNotFound)
+            .map_err(fail("find libx264 in this FFmpeg build"))?;
         let (width, height) = (dimension(size.width), dimension(size.height));
         let mut output = format::output(path).map_err(fail("choose a container"))?;
         let global_header = output

@@ -24,6 +24,11 @@ const AREA: &str = "output";
 const FILE_SIZE_LIMIT_BLOCKS: u32 = 48;
 /// Frames processed by the runs that fill the disk.
 const FULL_DISK_FRAMES: &str = "30";
+/// Passes over input1.mp4 (70 frames) of the run whose video fills the disk: about 520 KB of
+/// H.264, so FFmpeg's 256 KiB output buffer is flushed, and fails, long before the last frame.
+const FULL_DISK_VIDEO_PASSES: &str = "3";
+/// Frames of those passes.
+const FULL_DISK_VIDEO_FRAMES: usize = 3 * 70;
 /// How long to let the interrupted run work after its first output appeared.
 const RUN_BEFORE_SIGINT: Duration = Duration::from_millis(2500);
 
@@ -198,7 +203,7 @@ fn run_with_file_size_limit(args: &[&str]) -> Outcome {
 }
 
 #[test]
-fn video_filling_the_disk_is_an_error_not_a_silent_success() {
+fn video_filling_the_disk_stops_the_run_at_the_frame_that_failed() {
     let dir = temp_dir();
     let video = dir.path().join("annotated.mp4");
     let outcome = run_with_file_size_limit(&[
@@ -206,8 +211,8 @@ fn video_filling_the_disk_is_an_error_not_a_silent_success() {
         s(&input1()),
         "--output",
         s(&video),
-        "--max-frames",
-        FULL_DISK_FRAMES,
+        "--passes",
+        FULL_DISK_VIDEO_PASSES,
         "--headless",
     ]);
     assert_failure(
@@ -215,12 +220,30 @@ fn video_filling_the_disk_is_an_error_not_a_silent_success() {
         EXIT_RUNTIME,
         &[s(&video), "incomplete", "disk", "free some space"],
     );
+    let failed_frame = frame_named_in(&outcome.stderr, "cannot write annotated frame ");
+    assert!(
+        failed_frame.is_some_and(|frame| frame + 1 < FULL_DISK_VIDEO_FRAMES),
+        "the error names the frame whose write failed, before the last of {FULL_DISK_VIDEO_FRAMES} \
+         (found {failed_frame:?}):\n{}",
+        outcome.log()
+    );
     record(
         AREA,
         "video fills the disk (ulimit -f 24 KiB)",
-        "error at the end of the run: the encoder reports the failed write, the file is incomplete",
+        "error at the frame whose write failed (FFmpeg flushes its output every 256 KiB); the run \
+         stops there, the file is incomplete",
         &tmp(&outcome, dir.path()),
     );
+}
+
+/// The frame number that follows `prefix` in `log`, if any.
+fn frame_named_in(log: &str, prefix: &str) -> Option<usize> {
+    let start = log.find(prefix)? + prefix.len();
+    let digits: String = log[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 #[test]

@@ -101,11 +101,12 @@ impl EncodeThread {
             .name("encode".to_owned())
             .spawn(move || -> Result<Duration> {
                 let mut busy = Duration::ZERO;
-                for frame in frames {
+                for (index, frame) in frames.into_iter().enumerate() {
                     let start = Instant::now();
+                    // Numbered from 0, as the `frame` field of the JSON output.
                     writer
                         .write(&frame)
-                        .context("cannot write the annotated frame")?;
+                        .with_context(|| format!("cannot write annotated frame {index}"))?;
                     busy += start.elapsed();
                 }
                 writer

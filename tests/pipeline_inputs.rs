@@ -168,7 +168,10 @@ fn start_up_log_names_detector_estimator_model_files_and_threads() {
             "1",
         ]);
         let log = String::from_utf8_lossy(&output.stderr);
-        let thread_lines = ["estimator threads: per batch", "face detection on"];
+        let thread_lines = [
+            "estimator threads: per batch of faces, the age net on the calling thread",
+            "face detection on",
+        ];
         for needle in needles.iter().chain(&thread_lines) {
             assert!(
                 log.contains(needle),

@@ -219,6 +219,11 @@ impl FrameAnalyzer {
         self.estimator.padding_ratio()
     }
 
+    /// Which threads run the estimator's age and gender nets (see [`Estimator::threads`]).
+    pub fn estimator_threads(&self) -> String {
+        self.estimator.threads()
+    }
+
     /// Estimates the `faces` found in the BGR `frame` (frames must come in order when tracking).
     pub fn analyze(
         &mut self,

@@ -71,8 +71,8 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     );
     tracing::info!("{description}");
     tracing::info!(
-        "estimator threads: per batch, the age net on the frame loop's thread and the gender net \
-         on the estimator's helper thread, in parallel"
+        "estimator threads: per batch of faces, {}; the calling thread is the frame loop's",
+        analyzer.estimator_threads()
     );
 
     let writer = match &config.output.video {

@@ -16,6 +16,8 @@ pub(crate) trait Backend: Send + Sync + std::fmt::Debug {
     fn estimate(&self, faces: &[BgrImage<'_>]) -> Result<Vec<Estimate>, EstimateError>;
     /// The files the nets were loaded from.
     fn model_paths(&self) -> &ModelPaths;
+    /// Which threads run the age and gender nets, for the start-up log.
+    fn threads(&self) -> String;
 }
 
 /// A gender and age estimator: the nets chosen by an [`EstimatorConfig`], loaded once.
@@ -96,6 +98,14 @@ impl Estimator {
     /// The model files in use.
     pub fn model_paths(&self) -> &ModelPaths {
         self.backend.model_paths()
+    }
+
+    /// Which threads run the age and gender nets of each batch (for the start-up log), e.g.
+    /// "the age net on the calling thread and the gender net on the estimator's helper thread
+    /// (estimate-pair), in parallel". Called from a rayon pool thread, both nets go through
+    /// `rayon::join` instead.
+    pub fn threads(&self) -> String {
+        self.backend.threads()
     }
 }
 

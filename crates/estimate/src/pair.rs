@@ -49,6 +49,21 @@ impl PairRunner {
         }
     }
 
+    /// Where the two closures of [`PairRunner::run`] run when called from outside a rayon pool,
+    /// for the start-up log: `first` and `second` name them (e.g. "the age net").
+    pub(crate) fn describe(&self, first: &str, second: &str) -> String {
+        match self.helper {
+            Some(_) => format!(
+                "{first} on the calling thread and {second} on the estimator's helper thread \
+                 ({HELPER_THREAD_NAME}), in parallel"
+            ),
+            None => format!(
+                "{first} and {second} through rayon's global pool, in parallel (the helper \
+                 thread could not be started)"
+            ),
+        }
+    }
+
     /// Runs `first` and `second` at the same time and returns both results once both are done.
     pub(crate) fn run<A, B>(
         &self,
@@ -108,6 +123,23 @@ mod tests {
                 "ran on the outer pool"
             );
         }
+    }
+
+    #[test]
+    fn the_description_names_both_nets_and_the_helper_thread() {
+        let description = PairRunner::new().describe("the age net", "the gender net");
+        for part in [
+            "the age net on the calling thread",
+            "the gender net",
+            HELPER_THREAD_NAME,
+        ] {
+            assert!(description.contains(part), "{part:?} in {description:?}");
+        }
+        let without_helper = PairRunner { helper: None }.describe("the age net", "the gender net");
+        assert!(
+            without_helper.contains("global pool"),
+            "{without_helper:?} says where the nets run instead"
+        );
     }
 
     #[test]

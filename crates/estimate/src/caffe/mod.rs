@@ -170,6 +170,10 @@ impl crate::estimator::Backend for CaffeNets {
     fn model_paths(&self) -> &ModelPaths {
         CaffeNets::model_paths(self)
     }
+
+    fn threads(&self) -> String {
+        self.pair.describe("the age net", "the gender net")
+    }
 }
 
 #[cfg(test)]

@@ -112,4 +112,8 @@ impl crate::estimator::Backend for SsrNet {
     fn model_paths(&self) -> &ModelPaths {
         SsrNet::model_paths(self)
     }
+
+    fn threads(&self) -> String {
+        self.pair.describe("the age net", "the gender net")
+    }
 }

@@ -32,6 +32,7 @@ mod estimate;
 mod estimator;
 mod image;
 mod models;
+mod net_pair;
 mod onnx_net;
 mod pair;
 pub mod preprocess;

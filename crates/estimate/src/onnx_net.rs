@@ -71,6 +71,11 @@ impl OnnxNet {
         })
     }
 
+    /// The file the net was loaded from.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Number of `f32` values one batch item occupies in the input.
     pub(crate) fn item_len(&self) -> usize {
         self.item_shape.iter().product()

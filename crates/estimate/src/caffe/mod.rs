@@ -17,8 +17,8 @@ use crate::error::EstimateError;
 use crate::estimate::{AGE_GROUP_COUNT, AgeEstimate, Estimate, Gender};
 use crate::image::{BGR_CHANNELS, BgrImage};
 use crate::models::ModelPaths;
+use crate::net_pair::NetPair;
 use crate::onnx_net::OnnxNet;
-use crate::pair::PairRunner;
 
 /// Per-face input shape of both nets: NCHW without the batch axis.
 const CAFFE_ITEM_SHAPE: [usize; 3] = [BGR_CHANNELS, CAFFE_INPUT_SIZE, CAFFE_INPUT_SIZE];
@@ -42,11 +42,7 @@ pub struct RawCaffeOutputs {
 /// The Levi-Hassner age and gender nets, loaded and optimised once.
 #[derive(Debug)]
 pub struct CaffeNets {
-    age: OnnxNet,
-    gender: OnnxNet,
-    paths: ModelPaths,
-    /// Runs the two nets of each batch in parallel.
-    pair: PairRunner,
+    nets: NetPair,
 }
 
 impl CaffeNets {
@@ -61,19 +57,13 @@ impl CaffeNets {
         let age = OnnxNet::load(age_path, &CAFFE_ITEM_SHAPE)?;
         let gender = OnnxNet::load(gender_path, &CAFFE_ITEM_SHAPE)?;
         Ok(Self {
-            age,
-            gender,
-            paths: ModelPaths {
-                age: age_path.to_path_buf(),
-                gender: gender_path.to_path_buf(),
-            },
-            pair: PairRunner::new(),
+            nets: NetPair::new(age, gender),
         })
     }
 
     /// The files the nets were loaded from.
     pub fn model_paths(&self) -> &ModelPaths {
-        &self.paths
+        self.nets.paths()
     }
 
     /// Runs both nets on a ready-made blob of `n` faces (`[n, 3, 227, 227]`, NCHW, BGR, mean
@@ -99,21 +89,13 @@ impl CaffeNets {
     }
 
     fn run_owned_blob(&self, blob: Vec<f32>, n: usize) -> Result<RawCaffeOutputs, EstimateError> {
-        if n == 0 && blob.is_empty() {
-            return Ok(RawCaffeOutputs {
-                ages: Vec::new(),
-                genders: Vec::new(),
-            });
-        }
-        let input = self.age.input(blob, n)?;
-        let (ages, genders) = self.pair.run(
-            || self.age.run(input.clone(), n, AGE_GROUP_COUNT),
-            || self.gender.run(input.clone(), n, GENDER_CLASS_COUNT),
-        );
+        let outputs = self
+            .nets
+            .run(blob, n, AGE_GROUP_COUNT, GENDER_CLASS_COUNT)?;
         tracing::trace!(faces = n, "ran Levi-Hassner age and gender nets");
         Ok(RawCaffeOutputs {
-            ages: rows(&ages?),
-            genders: rows(&genders?),
+            ages: rows(&outputs.ages),
+            genders: rows(&outputs.genders),
         })
     }
 }
@@ -172,7 +154,7 @@ impl crate::estimator::Backend for CaffeNets {
     }
 
     fn threads(&self) -> String {
-        self.pair.describe("the age net", "the gender net")
+        self.nets.threads()
     }
 }
 

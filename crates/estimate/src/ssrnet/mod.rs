@@ -7,8 +7,8 @@ use crate::error::EstimateError;
 use crate::estimate::Estimate;
 use crate::image::{BGR_CHANNELS, BgrImage};
 use crate::models::ModelPaths;
+use crate::net_pair::NetPair;
 use crate::onnx_net::OnnxNet;
-use crate::pair::PairRunner;
 use crate::preprocess::{SSRNET_INPUT_SIZE, ssrnet_blob};
 
 /// Per-face input shape of both nets: NHWC without the batch axis.
@@ -28,11 +28,7 @@ pub struct RawSsrOutputs {
 /// The SSR-Net age and gender nets, loaded and optimised once.
 #[derive(Debug)]
 pub struct SsrNet {
-    age: OnnxNet,
-    gender: OnnxNet,
-    paths: ModelPaths,
-    /// Runs the two nets of each batch in parallel.
-    pair: PairRunner,
+    nets: NetPair,
 }
 
 impl SsrNet {
@@ -46,19 +42,13 @@ impl SsrNet {
             || OnnxNet::load(gender_path, &SSRNET_ITEM_SHAPE),
         );
         Ok(Self {
-            age: age?,
-            gender: gender?,
-            paths: ModelPaths {
-                age: age_path.to_path_buf(),
-                gender: gender_path.to_path_buf(),
-            },
-            pair: PairRunner::new(),
+            nets: NetPair::new(age?, gender?),
         })
     }
 
     /// The files the nets were loaded from.
     pub fn model_paths(&self) -> &ModelPaths {
-        &self.paths
+        self.nets.paths()
     }
 
     /// Runs both nets on a ready-made blob of `n` faces (`[n, 64, 64, 3]`, HWC, BGR, 0..255,
@@ -85,21 +75,13 @@ impl SsrNet {
 
     /// One batch through both nets, gender and age in parallel.
     fn run_owned_blob(&self, blob: Vec<f32>, n: usize) -> Result<RawSsrOutputs, EstimateError> {
-        if n == 0 && blob.is_empty() {
-            return Ok(RawSsrOutputs {
-                ages: Vec::new(),
-                genders: Vec::new(),
-            });
-        }
-        let input = self.age.input(blob, n)?;
-        let (ages, genders) = self.pair.run(
-            || self.age.run(input.clone(), n, SSRNET_OUTPUTS_PER_FACE),
-            || self.gender.run(input.clone(), n, SSRNET_OUTPUTS_PER_FACE),
-        );
+        let outputs = self
+            .nets
+            .run(blob, n, SSRNET_OUTPUTS_PER_FACE, SSRNET_OUTPUTS_PER_FACE)?;
         tracing::trace!(faces = n, "ran SSR-Net age and gender nets");
         Ok(RawSsrOutputs {
-            ages: ages?,
-            genders: genders?,
+            ages: outputs.ages,
+            genders: outputs.genders,
         })
     }
 }
@@ -114,6 +96,6 @@ impl crate::estimator::Backend for SsrNet {
     }
 
     fn threads(&self) -> String {
-        self.pair.describe("the age net", "the gender net")
+        self.nets.threads()
     }
 }

@@ -1,31 +1,25 @@
-//! The frame loop: decode -> analyse -> render -> show / encode, with start-up logging, a progress
-//! bar on headless runs, Ctrl-C handling and the closing summary.
+//! A whole run: decode -> detect -> analyse -> render -> show / encode over every pass of the
+//! input, with start-up logging, a progress bar on headless runs, Ctrl-C handling and the checks
+//! that nothing was lost; and the detection-only run the benchmarks compare it with.
 
-use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
-use opencv::core::{Mat, Size};
-use opencv::imgproc;
-use opencv::prelude::*;
-use video_io::{Codec, FrameSize, Source, VideoReader, VideoWriter};
+use indicatif::ProgressBar;
+use video_io::{Source, VideoReader};
 
-use crate::analysis::{FaceFinder, FaceResult, FrameAnalyzer};
-use crate::config::{AppConfig, OutputConfig};
-use crate::detect_stage::{DetectedFrames, resolve_worker_count};
-use crate::display::{self, Control, Display};
-use crate::failure::usage;
+use crate::config::AppConfig;
+use crate::detect_stage::DetectedFrames;
+use crate::frame_loop::FrameLoop;
 use crate::records::RecordWriters;
+use crate::setup::{
+    build_analyzer, build_finders, install_interrupt_flag, open_display, open_writer, progress_bar,
+};
 use crate::stages::{DecodeThread, EncodeThread};
 use crate::stats::{RunStats, Stage};
 
 /// Frame rate written when the input does not say (images, some cameras).
 const FALLBACK_FPS: f64 = 25.0;
-/// Refresh rate limit of the progress bar.
-const PROGRESS_TEMPLATE: &str =
-    "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} frames ({per_sec}, eta {eta})";
 
 /// How a run is carried out, beyond the config (benchmark switches of the command line).
 #[derive(Debug, Clone, Copy)]
@@ -83,19 +77,7 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     let records =
         RecordWriters::create(config.output.json.as_deref(), config.output.csv.as_deref())?;
 
-    let mut display = match display::headless_reason(config.display.enabled) {
-        Some(reason) => {
-            tracing::info!("running headless: {reason}");
-            None
-        }
-        None => match Display::open(config.display.show_source) {
-            Ok(display) => Some(display),
-            Err(err) => {
-                tracing::warn!("running headless: {err:#}");
-                None
-            }
-        },
-    };
+    let mut display = open_display(config);
 
     let interrupted = install_interrupt_flag();
     let progress = match (&display, frame_count) {
@@ -105,16 +87,13 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
         _ => ProgressBar::hidden(),
     };
 
-    let mut loop_state = FrameLoop {
+    let mut loop_state = FrameLoop::new(
         analyzer,
-        stats: RunStats::new(),
-        encoder: writer.map(EncodeThread::spawn).transpose()?,
+        writer.map(EncodeThread::spawn).transpose()?,
         records,
-        show_track_id: config.tracking.enabled && config.tracking.show_track_id,
-        writer_size: first_size,
-        warned_resize: false,
-        quit: false,
-    };
+        first_size,
+        config.tracking.enabled && config.tracking.show_track_id,
+    );
     let mut outcome = Ok(());
     let mut reader = Some(reader);
     for pass in 0..options.passes.max(1) {
@@ -129,23 +108,20 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
             Ok(returned) => finders = returned,
             Err(err) => outcome = outcome.and(Err(err)),
         }
-        if outcome.is_err() || interrupted.load(Ordering::SeqCst) || loop_state.quit {
+        if outcome.is_err() || interrupted.load(Ordering::SeqCst) || loop_state.stopped() {
             break;
         }
     }
     progress.finish_and_clear();
 
     // Whatever happened, finalise the video so the frames written so far stay playable.
-    let encode_time = match loop_state.encoder.take() {
-        Some(encoder) => encoder.finish(),
-        None => Ok(Default::default()),
-    };
-    let records_flushed = loop_state.records.finish();
-    let mut stats = loop_state.stats;
+    let stopped = loop_state.stopped();
+    let finished = loop_state.finish();
+    let mut stats = finished.stats;
     outcome?;
-    records_flushed?;
-    stats.add(Stage::Encode, encode_time?);
-    if !interrupted.load(Ordering::SeqCst) && !loop_state.quit {
+    finished.records?;
+    stats.add(Stage::Encode, finished.encode_time?);
+    if !interrupted.load(Ordering::SeqCst) && !stopped {
         crate::completeness::warn_if_input_ended_early(
             frame_count,
             config.input.max_frames,
@@ -207,227 +183,4 @@ fn count_detections(
         stats.count_frame(detected.faces.len());
     }
     Ok(())
-}
-
-/// One face finder per detection worker (`processing.detect_workers`), each with its own
-/// detector. With several workers OpenCV runs single-threaded: each worker keeps one core busy
-/// with whole frames (see `detect_stage`).
-fn build_finders(
-    config: &AppConfig,
-    models_dir: &Path,
-    padding_ratio: f32,
-) -> Result<Vec<FaceFinder>> {
-    let workers = resolve_worker_count(config.processing.detect_workers);
-    let finders = (0..workers)
-        .map(|_| {
-            let detector = detect::build_detector(&config.detector, models_dir).map_err(|err| {
-                usage(anyhow::Error::new(err).context("cannot build the face detector"))
-            })?;
-            Ok(FaceFinder::new(
-                detector,
-                config.processing.area,
-                padding_ratio,
-            ))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    if workers > 1 {
-        opencv::core::set_num_threads(1).context("cannot set OpenCV's thread count")?;
-        tracing::info!(
-            workers,
-            "face detection on {workers} threads, one frame each (OpenCV single-threaded)"
-        );
-    } else {
-        tracing::info!(
-            opencv_threads = opencv::core::get_num_threads().unwrap_or_default(),
-            "face detection on the frame loop's thread"
-        );
-    }
-    Ok(finders)
-}
-
-fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAnalyzer, String)> {
-    let estimator = estimate::Estimator::from_config(&config.estimator, models_dir)
-        .map_err(|err| usage(anyhow::Error::new(err).context("cannot load the estimator")))?;
-    let paths = estimator.model_paths();
-    let description = format!(
-        "detector {}; estimator {} (age model {}, gender model {}, padding ratio {})",
-        config.detector.kind.name(),
-        estimator.kind(),
-        paths.age.display(),
-        paths.gender.display(),
-        estimator.padding_ratio(),
-    );
-    let tracker = if config.tracking.enabled {
-        Some(
-            track::Tracker::new(config.tracking.clone())
-                .map_err(|err| usage(anyhow::Error::new(err)))?,
-        )
-    } else {
-        None
-    };
-    let description = if config.tracking.enabled {
-        format!(
-            "{description}; tracking on (re-estimate every {} frames, age smoothing {:?}, gender smoothing {:?})",
-            config.tracking.reestimate_interval,
-            config.tracking.age_smoothing,
-            config.tracking.gender_smoothing
-        )
-    } else {
-        format!("{description}; tracking off (per-frame labels, as the original)")
-    };
-    Ok((FrameAnalyzer::new(estimator, tracker), description))
-}
-
-fn open_writer(
-    path: &Path,
-    output: &OutputConfig,
-    fps: f64,
-    size: FrameSize,
-) -> Result<VideoWriter> {
-    if let Some(parent) = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent).with_context(|| {
-            format!(
-                "cannot create the output directory {}: check the path and permissions",
-                parent.display()
-            )
-        })?;
-    }
-    let codec: Codec = output.codec.parse().map_err(|err: video_io::VideoError| {
-        usage(anyhow::Error::new(err).context("invalid output.codec"))
-    })?;
-    let h264 = output.h264_settings().map_err(usage)?;
-    VideoWriter::create_with(path, codec, fps, size, h264)
-        .with_context(|| format!("cannot create the output video {}", path.display()))
-}
-
-fn install_interrupt_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let handler_flag = Arc::clone(&flag);
-    if let Err(err) = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst)) {
-        tracing::warn!("Ctrl-C will stop the program without finalising the output: {err}");
-    }
-    flag
-}
-
-fn progress_bar(total: u64) -> ProgressBar {
-    let bar = ProgressBar::new(total);
-    if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
-        bar.set_style(style);
-    }
-    bar
-}
-
-/// State carried from frame to frame.
-struct FrameLoop {
-    analyzer: FrameAnalyzer,
-    stats: RunStats,
-    encoder: Option<EncodeThread>,
-    records: RecordWriters,
-    show_track_id: bool,
-    writer_size: FrameSize,
-    warned_resize: bool,
-    /// ESC was pressed or the run was interrupted.
-    quit: bool,
-}
-
-impl FrameLoop {
-    fn process_all(
-        &mut self,
-        frames: &mut DetectedFrames,
-        mut display: Option<&mut Display>,
-        interrupted: &AtomicBool,
-        progress: &ProgressBar,
-    ) -> Result<()> {
-        while let Some(detected) = frames.next() {
-            if interrupted.load(Ordering::SeqCst) {
-                tracing::warn!("interrupted: finalising the output written so far");
-                self.quit = true;
-                break;
-            }
-            let detected = detected?;
-            let decoded = detected.decoded;
-            self.stats.add(Stage::Decode, decoded.decode_time);
-            detected.times.add_to(&mut self.stats);
-            let frame = &decoded.frame.image;
-            let faces = self
-                .analyzer
-                .analyze(frame, detected.faces, &mut self.stats)?;
-            self.records
-                .write_frame(decoded.frame.index, decoded.frame.timestamp_ms, &faces)?;
-
-            let annotated = self.stats.time(Stage::Render, || {
-                render_faces(frame, &faces, self.show_track_id)
-            })?;
-            // After the last timed stage of the frame, so its per-frame timings are complete.
-            self.stats.count_frame(faces.len());
-            if let Some(display) = display.as_deref_mut()
-                && display.show(frame, &annotated)? == Control::Quit
-            {
-                tracing::info!("ESC pressed: stopping");
-                self.quit = true;
-                break;
-            }
-            self.encode(annotated)?;
-            progress.inc(1);
-        }
-        Ok(())
-    }
-
-    fn encode(&mut self, annotated: Mat) -> Result<()> {
-        let Some(encoder) = self.encoder.as_mut() else {
-            return Ok(());
-        };
-        let size = FrameSize::of(&annotated);
-        let frame = if size == self.writer_size {
-            annotated
-        } else {
-            if !self.warned_resize {
-                tracing::warn!(
-                    "frame size {}x{} differs from the output video's {}x{}: frames are scaled to fit",
-                    size.width,
-                    size.height,
-                    self.writer_size.width,
-                    self.writer_size.height
-                );
-                self.warned_resize = true;
-            }
-            let mut scaled = Mat::default();
-            imgproc::resize(
-                &annotated,
-                &mut scaled,
-                Size::new(self.writer_size.width, self.writer_size.height),
-                0.0,
-                0.0,
-                imgproc::INTER_AREA,
-            )?;
-            scaled
-        };
-        encoder.send(frame)
-    }
-}
-
-fn render_faces(frame: &Mat, faces: &[FaceResult], show_track_id: bool) -> Result<Mat> {
-    let mut annotated = frame
-        .try_clone()
-        .context("cannot copy the frame for drawing")?;
-    let annotations: Vec<render::Annotation> = faces
-        .iter()
-        .map(|face| render::Annotation {
-            rect: render::BoxCorners::new(
-                face.box_original.x1,
-                face.box_original.y1,
-                face.box_original.x2,
-                face.box_original.y2,
-            ),
-            label: match (show_track_id, face.track_id) {
-                (true, Some(id)) => format!("#{id} {}", face.estimate.label()),
-                _ => face.estimate.label(),
-            },
-        })
-        .collect();
-    render::draw_annotations(&mut annotated, &annotations).context("cannot draw the labels")?;
-    Ok(annotated)
 }

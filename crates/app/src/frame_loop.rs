@@ -1,0 +1,184 @@
+//! The per-frame work of a run: analyse the detected faces, write the records, draw the labels,
+//! show the frame and hand it to the encoder.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use indicatif::ProgressBar;
+use opencv::core::{Mat, Size};
+use opencv::imgproc;
+use opencv::prelude::*;
+use video_io::FrameSize;
+
+use crate::analysis::{FaceResult, FrameAnalyzer};
+use crate::detect_stage::DetectedFrames;
+use crate::display::{Control, Display};
+use crate::records::RecordWriters;
+use crate::stages::EncodeThread;
+use crate::stats::{RunStats, Stage};
+
+/// State carried from frame to frame, over every pass of a run.
+pub struct FrameLoop {
+    analyzer: FrameAnalyzer,
+    stats: RunStats,
+    encoder: Option<EncodeThread>,
+    records: RecordWriters,
+    show_track_id: bool,
+    writer_size: FrameSize,
+    warned_resize: bool,
+    /// ESC was pressed or the run was interrupted.
+    quit: bool,
+}
+
+/// What a finished frame loop leaves: its statistics, and how finalising its outputs went.
+pub struct Finished {
+    /// Frames, faces and stage times of the whole run (without the encoder's time).
+    pub stats: RunStats,
+    /// Time the encoder spent, or why the video could not be finalised.
+    pub encode_time: Result<Duration>,
+    /// Whether the JSON and CSV records were flushed.
+    pub records: Result<()>,
+}
+
+impl FrameLoop {
+    /// A loop writing to `encoder` (none without video output) and `records`; `writer_size` is
+    /// the output video's frame size; `show_track_id` puts the track ID in the labels.
+    pub fn new(
+        analyzer: FrameAnalyzer,
+        encoder: Option<EncodeThread>,
+        records: RecordWriters,
+        writer_size: FrameSize,
+        show_track_id: bool,
+    ) -> Self {
+        Self {
+            analyzer,
+            stats: RunStats::new(),
+            encoder,
+            records,
+            show_track_id,
+            writer_size,
+            warned_resize: false,
+            quit: false,
+        }
+    }
+
+    /// ESC was pressed or the run was interrupted: no further pass should run.
+    pub fn stopped(&self) -> bool {
+        self.quit
+    }
+
+    /// Finalises the video (whatever happened before, so the frames written so far stay
+    /// playable) and flushes the records.
+    pub fn finish(mut self) -> Finished {
+        let encode_time = match self.encoder.take() {
+            Some(encoder) => encoder.finish(),
+            None => Ok(Duration::ZERO),
+        };
+        let records = self.records.finish();
+        Finished {
+            stats: self.stats,
+            encode_time,
+            records,
+        }
+    }
+
+    /// Processes every frame of `frames` until the input ends, an error, ESC or Ctrl-C.
+    pub fn process_all(
+        &mut self,
+        frames: &mut DetectedFrames,
+        mut display: Option<&mut Display>,
+        interrupted: &AtomicBool,
+        progress: &ProgressBar,
+    ) -> Result<()> {
+        while let Some(detected) = frames.next() {
+            if interrupted.load(Ordering::SeqCst) {
+                tracing::warn!("interrupted: finalising the output written so far");
+                self.quit = true;
+                break;
+            }
+            let detected = detected?;
+            let decoded = detected.decoded;
+            self.stats.add(Stage::Decode, decoded.decode_time);
+            detected.times.add_to(&mut self.stats);
+            let frame = &decoded.frame.image;
+            let faces = self
+                .analyzer
+                .analyze(frame, detected.faces, &mut self.stats)?;
+            self.records
+                .write_frame(decoded.frame.index, decoded.frame.timestamp_ms, &faces)?;
+
+            let annotated = self.stats.time(Stage::Render, || {
+                render_faces(frame, &faces, self.show_track_id)
+            })?;
+            // After the last timed stage of the frame, so its per-frame timings are complete.
+            self.stats.count_frame(faces.len());
+            if let Some(display) = display.as_deref_mut()
+                && display.show(frame, &annotated)? == Control::Quit
+            {
+                tracing::info!("ESC pressed: stopping");
+                self.quit = true;
+                break;
+            }
+            self.encode(annotated)?;
+            progress.inc(1);
+        }
+        Ok(())
+    }
+
+    fn encode(&mut self, annotated: Mat) -> Result<()> {
+        let Some(encoder) = self.encoder.as_mut() else {
+            return Ok(());
+        };
+        let size = FrameSize::of(&annotated);
+        let frame = if size == self.writer_size {
+            annotated
+        } else {
+            if !self.warned_resize {
+                tracing::warn!(
+                    "frame size {}x{} differs from the output video's {}x{}: frames are scaled to fit",
+                    size.width,
+                    size.height,
+                    self.writer_size.width,
+                    self.writer_size.height
+                );
+                self.warned_resize = true;
+            }
+            let mut scaled = Mat::default();
+            imgproc::resize(
+                &annotated,
+                &mut scaled,
+                Size::new(self.writer_size.width, self.writer_size.height),
+                0.0,
+                0.0,
+                imgproc::INTER_AREA,
+            )?;
+            scaled
+        };
+        encoder.send(frame)
+    }
+}
+
+/// A copy of `frame` with every face's box and label drawn.
+fn render_faces(frame: &Mat, faces: &[FaceResult], show_track_id: bool) -> Result<Mat> {
+    let mut annotated = frame
+        .try_clone()
+        .context("cannot copy the frame for drawing")?;
+    let annotations: Vec<render::Annotation> = faces
+        .iter()
+        .map(|face| render::Annotation {
+            rect: render::BoxCorners::new(
+                face.box_original.x1,
+                face.box_original.y1,
+                face.box_original.x2,
+                face.box_original.y2,
+            ),
+            label: match (show_track_id, face.track_id) {
+                (true, Some(id)) => format!("#{id} {}", face.estimate.label()),
+                _ => face.estimate.label(),
+            },
+        })
+        .collect();
+    render::draw_annotations(&mut annotated, &annotations).context("cannot draw the labels")?;
+    Ok(annotated)
+}

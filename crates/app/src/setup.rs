@@ -1,0 +1,153 @@
+//! Building what a run needs from the config: the face finders (one per detection worker), the
+//! analyzer (estimator and tracker), the video writer, the Ctrl-C flag and the progress bar.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use video_io::{Codec, FrameSize, VideoWriter};
+
+use crate::analysis::{FaceFinder, FrameAnalyzer};
+use crate::config::{AppConfig, OutputConfig};
+use crate::detect_stage::resolve_worker_count;
+use crate::display::{self, Display};
+use crate::failure::usage;
+
+/// Layout of the progress bar of headless runs.
+const PROGRESS_TEMPLATE: &str =
+    "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} frames ({per_sec}, eta {eta})";
+
+/// One face finder per detection worker (`processing.detect_workers`), each with its own
+/// detector. With several workers OpenCV runs single-threaded: each worker keeps one core busy
+/// with whole frames (see `detect_stage`).
+pub fn build_finders(
+    config: &AppConfig,
+    models_dir: &Path,
+    padding_ratio: f32,
+) -> Result<Vec<FaceFinder>> {
+    let workers = resolve_worker_count(config.processing.detect_workers);
+    let finders = (0..workers)
+        .map(|_| {
+            let detector = detect::build_detector(&config.detector, models_dir).map_err(|err| {
+                usage(anyhow::Error::new(err).context("cannot build the face detector"))
+            })?;
+            Ok(FaceFinder::new(
+                detector,
+                config.processing.area,
+                padding_ratio,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if workers > 1 {
+        opencv::core::set_num_threads(1).context("cannot set OpenCV's thread count")?;
+        tracing::info!(
+            workers,
+            "face detection on {workers} threads, one frame each (OpenCV single-threaded)"
+        );
+    } else {
+        tracing::info!(
+            opencv_threads = opencv::core::get_num_threads().unwrap_or_default(),
+            "face detection on the frame loop's thread"
+        );
+    }
+    Ok(finders)
+}
+
+/// The estimator and optional tracker the config names, and the start-up line describing the
+/// detector, estimator, model files and tracking.
+pub fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAnalyzer, String)> {
+    let estimator = estimate::Estimator::from_config(&config.estimator, models_dir)
+        .map_err(|err| usage(anyhow::Error::new(err).context("cannot load the estimator")))?;
+    let paths = estimator.model_paths();
+    let description = format!(
+        "detector {}; estimator {} (age model {}, gender model {}, padding ratio {})",
+        config.detector.kind.name(),
+        estimator.kind(),
+        paths.age.display(),
+        paths.gender.display(),
+        estimator.padding_ratio(),
+    );
+    let tracker = if config.tracking.enabled {
+        Some(
+            track::Tracker::new(config.tracking.clone())
+                .map_err(|err| usage(anyhow::Error::new(err)))?,
+        )
+    } else {
+        None
+    };
+    let description = if config.tracking.enabled {
+        format!(
+            "{description}; tracking on (re-estimate every {} frames, age smoothing {:?}, gender smoothing {:?})",
+            config.tracking.reestimate_interval,
+            config.tracking.age_smoothing,
+            config.tracking.gender_smoothing
+        )
+    } else {
+        format!("{description}; tracking off (per-frame labels, as the original)")
+    };
+    Ok((FrameAnalyzer::new(estimator, tracker), description))
+}
+
+/// Creates the annotated video at `path` (and its directory) with the codec and H.264 settings of
+/// `output`.
+pub fn open_writer(
+    path: &Path,
+    output: &OutputConfig,
+    fps: f64,
+    size: FrameSize,
+) -> Result<VideoWriter> {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).with_context(|| {
+            format!(
+                "cannot create the output directory {}: check the path and permissions",
+                parent.display()
+            )
+        })?;
+    }
+    let codec: Codec = output.codec.parse().map_err(|err: video_io::VideoError| {
+        usage(anyhow::Error::new(err).context("invalid output.codec"))
+    })?;
+    let h264 = output.h264_settings().map_err(usage)?;
+    VideoWriter::create_with(path, codec, fps, size, h264)
+        .with_context(|| format!("cannot create the output video {}", path.display()))
+}
+
+/// The windows, unless the config, a missing display or a failure to open them makes the run
+/// headless (said in the log).
+pub fn open_display(config: &AppConfig) -> Option<Display> {
+    if let Some(reason) = display::headless_reason(config.display.enabled) {
+        tracing::info!("running headless: {reason}");
+        return None;
+    }
+    match Display::open(config.display.show_source) {
+        Ok(display) => Some(display),
+        Err(err) => {
+            tracing::warn!("running headless: {err:#}");
+            None
+        }
+    }
+}
+
+/// A flag that Ctrl-C sets, so the run can stop and finalise its output instead of dying.
+pub fn install_interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = Arc::clone(&flag);
+    if let Err(err) = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst)) {
+        tracing::warn!("Ctrl-C will stop the program without finalising the output: {err}");
+    }
+    flag
+}
+
+/// A progress bar over `total` frames.
+pub fn progress_bar(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
+        bar.set_style(style);
+    }
+    bar
+}

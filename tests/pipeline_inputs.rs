@@ -144,6 +144,15 @@ fn start_up_log_names_detector_estimator_model_files_and_threads() {
                 "haarcascade_frontalface_alt.xml",
                 "ssrnet_age.onnx",
                 "ssrnet_gender.onnx",
+                "OpenCV",
+            ][..],
+        ),
+        (
+            "config/yunet.toml",
+            &[
+                "detector yunet; estimator ssrnet",
+                "face_detection_yunet_2023mar.onnx",
+                "(tract, single-threaded)",
             ][..],
         ),
         (

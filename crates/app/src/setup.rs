@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
+use detect::DetectorRuntime;
 use indicatif::{ProgressBar, ProgressStyle};
 use video_io::{Codec, FrameSize, VideoWriter};
 
@@ -40,17 +41,30 @@ pub fn build_finders(
             ))
         })
         .collect::<Result<Vec<_>>>()?;
+    let runtime = config.detector.kind.runtime();
     if workers > 1 {
+        // Each worker keeps one core busy with its own frame; OpenCV's own threads (detection
+        // with Haar and DNN, the shrinking of every frame) would only compete with the workers.
         opencv::core::set_num_threads(1).context("cannot set OpenCV's thread count")?;
+        let engine = match runtime {
+            DetectorRuntime::OpenCv => "OpenCV single-threaded",
+            DetectorRuntime::Tract => "tract, single-threaded",
+        };
         tracing::info!(
             workers,
-            "face detection on {workers} threads, one frame each (OpenCV single-threaded)"
+            "face detection on {workers} threads, one frame each ({engine})"
         );
     } else {
-        tracing::info!(
-            opencv_threads = opencv::core::get_num_threads().unwrap_or_default(),
-            "face detection on the frame loop's thread"
-        );
+        let opencv_threads = opencv::core::get_num_threads().unwrap_or_default();
+        match runtime {
+            DetectorRuntime::OpenCv => tracing::info!(
+                opencv_threads,
+                "face detection on the frame loop's thread, OpenCV on {opencv_threads} threads"
+            ),
+            DetectorRuntime::Tract => {
+                tracing::info!("face detection on the frame loop's thread (tract, single-threaded)")
+            }
+        }
     }
     Ok(finders)
 }

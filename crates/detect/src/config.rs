@@ -35,6 +35,23 @@ impl DetectorKind {
             DetectorKind::Yunet => "yunet",
         }
     }
+
+    /// What runs this detector, and so which threads one detection uses.
+    pub const fn runtime(self) -> DetectorRuntime {
+        match self {
+            DetectorKind::Haar | DetectorKind::Dnn => DetectorRuntime::OpenCv,
+            DetectorKind::Yunet => DetectorRuntime::Tract,
+        }
+    }
+}
+
+/// What runs a detector's cascade or network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DetectorRuntime {
+    /// OpenCV, which spreads one detection over its own worker threads (`cv::setNumThreads`).
+    OpenCv,
+    /// tract, single-threaded on the calling thread.
+    Tract,
 }
 
 impl fmt::Display for DetectorKind {

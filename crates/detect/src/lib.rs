@@ -38,7 +38,8 @@ pub mod yunet;
 pub use config::{
     DEFAULT_DNN_CONFIDENCE, DEFAULT_DNN_CONFIG, DEFAULT_DNN_INPUT_SIDE, DEFAULT_DNN_MEAN,
     DEFAULT_DNN_MODEL, DEFAULT_DNN_SCALE, DEFAULT_HAAR_CASCADE, DEFAULT_HAAR_MIN_NEIGHBORS,
-    DEFAULT_HAAR_SCALE_FACTOR, DetectorConfig, DetectorKind, DnnConfig, HaarConfig, ObjectSize,
+    DEFAULT_HAAR_SCALE_FACTOR, DetectorConfig, DetectorKind, DetectorRuntime, DnnConfig,
+    HaarConfig, ObjectSize,
 };
 pub use detector::{Detection, FaceDetector, LANDMARK_COUNT, Point2f};
 pub use dnn::DnnDetector;

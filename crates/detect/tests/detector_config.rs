@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use detect::{DetectError, DetectorConfig, DetectorKind, build_detector};
+use detect::{DetectError, DetectorConfig, DetectorKind, DetectorRuntime, build_detector};
 
 fn parse(text: &str) -> Result<DetectorConfig, toml::de::Error> {
     toml::from_str(text)
@@ -70,6 +70,13 @@ fn every_parameter_can_be_set() {
     assert_eq!(config.dnn.input_width, 320);
     assert!(config.dnn.crop);
     config.validate().expect("valid");
+}
+
+#[test]
+fn opencv_runs_haar_and_dnn_and_tract_runs_yunet() {
+    assert_eq!(DetectorKind::Haar.runtime(), DetectorRuntime::OpenCv);
+    assert_eq!(DetectorKind::Dnn.runtime(), DetectorRuntime::OpenCv);
+    assert_eq!(DetectorKind::Yunet.runtime(), DetectorRuntime::Tract);
 }
 
 #[test]

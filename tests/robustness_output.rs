@@ -220,7 +220,7 @@ fn video_filling_the_disk_stops_the_run_at_the_frame_that_failed() {
         EXIT_RUNTIME,
         &[s(&video), "incomplete", "disk", "free some space"],
     );
-    let failed_frame = frame_named_in(&outcome.stderr, "cannot write annotated frame ");
+    let failed_frame = frame_named_in(&outcome.stderr, "cannot write frame ");
     assert!(
         failed_frame.is_some_and(|frame| frame + 1 < FULL_DISK_VIDEO_FRAMES),
         "the error names the frame whose write failed, before the last of {FULL_DISK_VIDEO_FRAMES} \

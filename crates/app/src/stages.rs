@@ -103,10 +103,10 @@ impl EncodeThread {
                 let mut busy = Duration::ZERO;
                 for (index, frame) in frames.into_iter().enumerate() {
                     let start = Instant::now();
-                    // Numbered from 0, as the `frame` field of the JSON output.
-                    writer
-                        .write(&frame)
-                        .with_context(|| format!("cannot write annotated frame {index}"))?;
+                    // Counted from 0 in the output video, over every pass of the input.
+                    writer.write(&frame).with_context(|| {
+                        format!("cannot write frame {index} of the annotated video")
+                    })?;
                     busy += start.elapsed();
                 }
                 writer

@@ -291,7 +291,7 @@ pub struct V1LayerParameter {
     /// Layer name.
     #[prost(string, optional, tag = "4")]
     pub name: Option<String>,
-    /// `V1LayerParameter.LayerType` enum value (see [`V1LayerType`](super::layer_type::V1LayerType)).
+    /// `V1LayerParameter.LayerType` enum value (its name: `layer_type::v1_name`).
     #[prost(int32, optional, tag = "5")]
     pub r#type: Option<i32>,
     /// Learned parameters.

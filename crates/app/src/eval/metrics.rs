@@ -7,7 +7,7 @@ use serde::Serialize;
 /// CS@5: the share of faces whose estimated age is within this many years of the truth.
 pub const CUMULATIVE_SCORE_YEARS: f64 = 5.0;
 
-/// Inclusive year ranges of the Caffe age groups, in [`AGE_GROUPS`] order; the last is open above.
+/// Inclusive year ranges of the Caffe age groups, in [`estimate::AGE_GROUPS`] order; the last is open above.
 pub const AGE_GROUP_RANGES: [(u32, u32); 8] = [
     (0, 2),
     (4, 6),

@@ -41,11 +41,18 @@ pub fn build_finders(
             ))
         })
         .collect::<Result<Vec<_>>>()?;
-    let runtime = config.detector.kind.runtime();
     if workers > 1 {
         // Each worker keeps one core busy with its own frame; OpenCV's own threads (detection
         // with Haar and DNN, the shrinking of every frame) would only compete with the workers.
         opencv::core::set_num_threads(1).context("cannot set OpenCV's thread count")?;
+    }
+    log_detection_threads(workers, config.detector.kind.runtime());
+    Ok(finders)
+}
+
+/// Says at start-up which threads detect faces, and with what.
+fn log_detection_threads(workers: usize, runtime: DetectorRuntime) {
+    if workers > 1 {
         let engine = match runtime {
             DetectorRuntime::OpenCv => "OpenCV single-threaded",
             DetectorRuntime::Tract => "tract, single-threaded",
@@ -54,19 +61,20 @@ pub fn build_finders(
             workers,
             "face detection on {workers} threads, one frame each ({engine})"
         );
-    } else {
-        let opencv_threads = opencv::core::get_num_threads().unwrap_or_default();
-        match runtime {
-            DetectorRuntime::OpenCv => tracing::info!(
+        return;
+    }
+    match runtime {
+        DetectorRuntime::OpenCv => {
+            let opencv_threads = opencv::core::get_num_threads().unwrap_or_default();
+            tracing::info!(
                 opencv_threads,
                 "face detection on the frame loop's thread, OpenCV on {opencv_threads} threads"
-            ),
-            DetectorRuntime::Tract => {
-                tracing::info!("face detection on the frame loop's thread (tract, single-threaded)")
-            }
+            );
+        }
+        DetectorRuntime::Tract => {
+            tracing::info!("face detection on the frame loop's thread (tract, single-threaded)");
         }
     }
-    Ok(finders)
 }
 
 /// The estimator and optional tracker the config names, and the start-up line describing the

@@ -10,6 +10,7 @@ use estimate::AgeEstimate;
 use serde::Serialize;
 
 use crate::analysis::FaceResult;
+use crate::output_dir::create_parent_dir;
 
 /// Version of the JSON Lines schema, written into every line.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -177,17 +178,7 @@ fn gender_name(gender: estimate::Gender) -> &'static str {
 }
 
 fn open(path: &Path) -> Result<BufWriter<File>> {
-    if let Some(parent) = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent).with_context(|| {
-            format!(
-                "cannot create the directory {}: check the path and permissions",
-                parent.display()
-            )
-        })?;
-    }
+    create_parent_dir(path)?;
     let file = File::create(path).with_context(|| {
         format!(
             "cannot create {}: check the path and permissions",

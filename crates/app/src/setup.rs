@@ -15,6 +15,7 @@ use crate::config::{AppConfig, OutputConfig};
 use crate::detect_stage::resolve_worker_count;
 use crate::display::{self, Display};
 use crate::failure::usage;
+use crate::output_dir::create_parent_dir;
 
 /// Layout of the progress bar of headless runs.
 const PROGRESS_TEMPLATE: &str =
@@ -120,17 +121,7 @@ pub fn open_writer(
     fps: f64,
     size: FrameSize,
 ) -> Result<VideoWriter> {
-    if let Some(parent) = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent).with_context(|| {
-            format!(
-                "cannot create the output directory {}: check the path and permissions",
-                parent.display()
-            )
-        })?;
-    }
+    create_parent_dir(path)?;
     let codec: Codec = output.codec.parse().map_err(|err: video_io::VideoError| {
         usage(anyhow::Error::new(err).context("invalid output.codec"))
     })?;

@@ -14,7 +14,6 @@ mod display;
 mod eval;
 mod failure;
 mod frame_loop;
-mod output_dir;
 mod records;
 mod run;
 mod setup;

@@ -10,7 +10,6 @@ use estimate::AgeEstimate;
 use serde::Serialize;
 
 use crate::analysis::FaceResult;
-use crate::output_dir::create_parent_dir;
 
 /// Version of the JSON Lines schema, written into every line.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -186,6 +185,23 @@ fn open(path: &Path) -> Result<BufWriter<File>> {
         )
     })?;
     Ok(BufWriter::new(file))
+}
+
+/// Creates the directory that will hold the record file `path`, with its parents, when `path`
+/// names one.
+fn create_parent_dir(path: &Path) -> Result<()> {
+    let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(parent).with_context(|| {
+        format!(
+            "cannot create the output directory {}: check the path and permissions",
+            parent.display()
+        )
+    })
 }
 
 fn csv_row(frame: u64, timestamp_ms: f64, index: usize, face: &FaceRecord) -> String {

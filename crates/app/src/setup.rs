@@ -15,7 +15,6 @@ use crate::config::{AppConfig, OutputConfig};
 use crate::detect_stage::resolve_worker_count;
 use crate::display::{self, Display};
 use crate::failure::usage;
-use crate::output_dir::create_parent_dir;
 
 /// Layout of the progress bar of headless runs.
 const PROGRESS_TEMPLATE: &str =
@@ -121,7 +120,6 @@ pub fn open_writer(
     fps: f64,
     size: FrameSize,
 ) -> Result<VideoWriter> {
-    create_parent_dir(path)?;
     let codec: Codec = output.codec.parse().map_err(|err: video_io::VideoError| {
         usage(anyhow::Error::new(err).context("invalid output.codec"))
     })?;

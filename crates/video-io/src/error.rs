@@ -183,13 +183,15 @@ pub enum VideoError {
     },
 
     /// The output directory could not be created.
-    #[error("cannot create output directory {}: {source}", path.display())]
+    #[error(
+        "cannot create the output directory {}: check the path and permissions: {cause}",
+        path.display()
+    )]
     CreateDirectory {
         /// The directory.
         path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The I/O error (in the message, not a separate cause, so it is printed once).
+        cause: std::io::Error,
     },
 
     /// A frame given to the writer does not have the size the writer was created with.

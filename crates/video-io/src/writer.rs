@@ -82,9 +82,9 @@ impl VideoWriter {
             return Err(VideoError::InvalidWriterSettings { fps, size });
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| VideoError::CreateDirectory {
+            std::fs::create_dir_all(parent).map_err(|cause| VideoError::CreateDirectory {
                 path: parent.to_path_buf(),
-                source,
+                cause,
             })?;
         }
         let output_size = size.even();

@@ -23,7 +23,8 @@ case "${1:-}" in
 esac
 
 # FFmpeg's -dev packages come with libopencv-dev on Debian; named for the H.264 writer (ffmpeg-next).
-packages=(libopencv-dev clang libclang-dev pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev)
+# make builds jemalloc, the app's allocator (tikv-jemalloc-sys).
+packages=(libopencv-dev clang libclang-dev make pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev)
 sudo_cmd=()
 if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
 

@@ -143,7 +143,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
                         estimator: workers::ESTIMATOR.to_owned(),
                         clip: input1.clone(),
                         detect_only,
-                        passes: 1,
+                        passes: workers::PASSES,
                         detect_workers: setting,
                     };
                     if let Some(r) = run_one(spec, &mut report) {

@@ -248,10 +248,11 @@ impl BenchReport {
         let speedup = fps / ORIGINAL_FPS;
         let _ = writeln!(
             md,
-            "- the same from the repeated runs (median of {}): haar + ssrnet {fps:.1} FPS = \
-             {:.0}% of Haar detection alone ({limit:.1} FPS): **{}**; {speedup:.1}x the \
-             original: **{}**",
+            "- the same from the repeated runs (median of {} runs of {} passes): haar + ssrnet \
+             {fps:.1} FPS = {:.0}% of Haar detection alone ({limit:.1} FPS): **{}**; \
+             {speedup:.1}x the original: **{}**",
             workers::REPETITIONS,
+            workers::PASSES,
             100.0 * ratio,
             verdict(ratio >= DETECTION_BOUND_GOAL),
             verdict(speedup > SPEEDUP_GOAL)
@@ -278,9 +279,10 @@ impl BenchReport {
             let ratio = yunet / haar;
             let _ = writeln!(
                 md,
-                "- the same from the repeated runs (median of {}): {yunet:.1} FPS = {ratio:.2}x \
-                 ({haar:.1} FPS): **{}**",
+                "- the same from the repeated runs (median of {} runs of {} passes): {yunet:.1} \
+                 FPS = {ratio:.2}x ({haar:.1} FPS): **{}**",
                 workers::REPETITIONS,
+                workers::PASSES,
                 verdict(ratio >= YUNET_SPEEDUP_GOAL)
             );
         }

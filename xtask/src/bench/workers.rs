@@ -11,7 +11,11 @@ use super::pipeline::RunResult;
 use super::stats::median;
 
 /// Runs of each combination; the report quotes their median.
-pub const REPETITIONS: usize = 3;
+pub const REPETITIONS: usize = 5;
+/// Passes over `input1.mp4` in each run: 350 frames, several seconds even for YuNet. A 70-frame
+/// run of YuNet lasts under a second, so a moment of load from another job on the shared machine
+/// could move its FPS by a quarter.
+pub const PASSES: u32 = 5;
 /// Detectors compared (with SSR-Net for the pipeline runs).
 pub const DETECTORS: [&str; 2] = ["haar", "yunet"];
 /// `--detect-workers 1`: detection on the frame loop's thread, OpenCV using its own threads.
@@ -97,7 +101,8 @@ pub fn section(timings: &[WorkersTiming], cores: usize, md: &mut String) {
     );
     let _ = writeln!(
         md,
-        "FPS, median of {REPETITIONS} runs (each run in brackets), the settings interleaved. \
+        "FPS, median of {REPETITIONS} runs (each run in brackets) of {PASSES} passes over the \
+         clip, the settings interleaved. \
          `--detect-workers 1`: faces are detected on the frame loop's thread, OpenCV using its \
          own threads. Default: one single-threaded detector per core ({cores} here), each on \
          whole frames, results taken in frame order. Pipeline runs use {ESTIMATOR} and write \

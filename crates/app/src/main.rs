@@ -31,15 +31,16 @@ use crate::cli::{Cli, Command, EvalArgs, RunArgs};
 use crate::config::AppConfig;
 use crate::failure::{EXIT_SUCCESS, exit_code_for, usage};
 
-/// The process's allocator for Rust's allocations (tract's tensors, frames' buffers, records).
+/// The process's allocator for Rust's allocations (tract's tensors, the nets' input blobs,
+/// records); OpenCV and FFmpeg allocate their frames through glibc's malloc.
 ///
 /// tract allocates the activations of every node afresh on each run, megabytes per YuNet frame.
 /// glibc's malloc gives such blocks back to the kernel when they are freed (unmapping them, or
 /// trimming the top of a thread's heap), so the next frame faults the same pages in again; jemalloc
 /// keeps freed pages for reuse. Measured on yunet + ssrnet (`input1.mp4`, 5 passes, interleaved
 /// runs): page faults fall from 100-200 k to about 40 k and the pipeline runs about 12% faster;
-/// the Levi-Hassner runs peak about 20 MiB lower. OpenCV's and FFmpeg's own allocations stay
-/// with glibc. Library crates leave the choice to the program that uses them.
+/// the Levi-Hassner runs peak about 20 MiB lower. Library crates leave the choice to the program
+/// that uses them.
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

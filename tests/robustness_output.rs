@@ -24,11 +24,13 @@ const AREA: &str = "output";
 const FILE_SIZE_LIMIT_BLOCKS: u32 = 48;
 /// Frames processed by the runs that fill the disk.
 const FULL_DISK_FRAMES: &str = "30";
-/// Passes over input1.mp4 (70 frames) of the run whose video fills the disk: about 520 KB of
-/// H.264, so FFmpeg's 256 KiB output buffer is flushed, and fails, long before the last frame.
-const FULL_DISK_VIDEO_PASSES: &str = "3";
+/// Frames of input1.mp4.
+const INPUT1_FRAMES: usize = 70;
+/// Passes over input1.mp4 of the run whose video fills the disk: about 520 KB of H.264, so
+/// FFmpeg's 256 KiB output buffer is flushed, and fails, long before the last frame.
+const FULL_DISK_VIDEO_PASSES: usize = 3;
 /// Frames of those passes.
-const FULL_DISK_VIDEO_FRAMES: usize = 3 * 70;
+const FULL_DISK_VIDEO_FRAMES: usize = FULL_DISK_VIDEO_PASSES * INPUT1_FRAMES;
 /// How long to let the interrupted run work after its first output appeared.
 const RUN_BEFORE_SIGINT: Duration = Duration::from_millis(2500);
 
@@ -206,13 +208,14 @@ fn run_with_file_size_limit(args: &[&str]) -> Outcome {
 fn video_filling_the_disk_stops_the_run_at_the_frame_that_failed() {
     let dir = temp_dir();
     let video = dir.path().join("annotated.mp4");
+    let passes = FULL_DISK_VIDEO_PASSES.to_string();
     let outcome = run_with_file_size_limit(&[
         "--input",
         s(&input1()),
         "--output",
         s(&video),
         "--passes",
-        FULL_DISK_VIDEO_PASSES,
+        &passes,
         "--headless",
     ]);
     assert_failure(
@@ -289,7 +292,7 @@ fn sigint_in_the_middle_leaves_a_playable_video_and_complete_json_lines() {
         .collect();
     let frames = decoded_frames(&video);
     assert!(
-        frames > 0 && frames < 70,
+        frames > 0 && frames < INPUT1_FRAMES,
         "the interrupted video is playable with part of the clip ({frames} frames)"
     );
     assert_eq!(lines.len(), frames, "one JSON line per frame in the video");

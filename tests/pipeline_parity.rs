@@ -14,8 +14,6 @@ struct Expectations {
     min_box_iou: f64,
 }
 
-/// Frames of `input1.mp4`.
-const INPUT1_FRAMES: usize = 70;
 /// Size of `input1.mp4`.
 const INPUT1_SIZE: (i32, i32) = (400, 224);
 /// Share of frames on which we and the original must agree about face / no face.

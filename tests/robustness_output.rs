@@ -24,8 +24,6 @@ const AREA: &str = "output";
 const FILE_SIZE_LIMIT_BLOCKS: u32 = 48;
 /// Frames processed by the runs that fill the disk.
 const FULL_DISK_FRAMES: &str = "30";
-/// Frames of input1.mp4.
-const INPUT1_FRAMES: usize = 70;
 /// Passes over input1.mp4 of the run whose video fills the disk: about 520 KB of H.264, so
 /// FFmpeg's 256 KiB output buffer is flushed, and fails, long before the last frame.
 const FULL_DISK_VIDEO_PASSES: usize = 3;

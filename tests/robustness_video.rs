@@ -20,8 +20,6 @@ const AREA: &str = "video";
 const FPS: f64 = 10.0;
 /// Lossless codec that takes any frame size and grayscale frames (FFmpeg's FFV1, in .mkv).
 const LOSSLESS: [char; 4] = ['F', 'F', 'V', '1'];
-/// Frames of `input1.mp4` (ffprobe).
-const INPUT1_FRAMES: usize = 70;
 /// Tiles per side of the crowd frame.
 const CROWD_SIDE: i32 = 6;
 /// Faces the crowd frame must yield at least (Haar at the original's processing area finds

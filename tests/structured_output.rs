@@ -61,7 +61,7 @@ fn face_count(frames: &[Value]) -> usize {
 fn ssrnet_output_matches_the_schema_and_the_csv_has_a_row_per_face() {
     let validator = schema_validator();
     let (frames, csv) = run_with(&["--config", "config/ssrnet.toml"]);
-    assert_eq!(frames.len(), 70);
+    assert_eq!(frames.len(), INPUT1_FRAMES);
     assert_valid(&validator, &frames);
     for (index, frame) in frames.iter().enumerate() {
         assert_eq!(frame["frame"], index as u64, "frames in order");

@@ -10,6 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// Frames of `shared/testdata/videos/input1.mp4`, the original's sample clip.
+pub const INPUT1_FRAMES: usize = 70;
+
 /// Exit code of a successful run.
 pub const EXIT_OK: i32 = 0;
 /// Exit code of a failure while running.

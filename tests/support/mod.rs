@@ -12,6 +12,8 @@ use serde_json::Value;
 
 /// Environment variable that points at the shared test data (default `../shared`).
 pub const SHARED_ENV: &str = "AGENDER_SHARED";
+/// Frames of `shared/testdata/videos/input1.mp4`, the original's sample clip.
+pub const INPUT1_FRAMES: usize = 70;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {

@@ -16,17 +16,12 @@ const INPUT1_MIN_DETECTION_RATE: f64 = 0.95;
 /// Share of `man_and_girl.mp4`'s frames in which both faces must be found. The girl turns away
 /// for a while (scores down to 0.6); 192 of 205 frames have both at the default threshold.
 const MAN_AND_GIRL_MIN_BOTH_RATE: f64 = 0.90;
-/// Every YuNet box must overlap the original's Haar box at least this much where both detect
-/// (the same face, not a neighbour).
-const MIN_IOU_WITH_HAAR: f64 = 0.6;
-/// The issue's IoU target against the Haar box.
-const TARGET_IOU_WITH_HAAR: f64 = 0.7;
-/// Share of the frames where both detect that must reach [`TARGET_IOU_WITH_HAAR`]. Not all can:
-/// with the default `square_boxes` the boxes have the same shape, but Haar centres its square on
-/// the head and YuNet on the face's landmarks, which part by up to 10 px when the head turns
-/// (measured: 52 of 59 frames (0.88) reach 0.7, median 0.838, minimum 0.634; YuNet's own boxes,
-/// 0.73 as wide as tall: 43 of 59, median 0.734).
-const MIN_SHARE_AT_TARGET_IOU: f64 = 0.85;
+/// The issue's bound: every YuNet box must overlap the original's Haar box at least this much
+/// where both detect. With the default `square_boxes` both boxes are squares; YuNet's is centred
+/// sideways on its landmarks, as Haar's is on the face's features (measured: 59 of 59 frames,
+/// median 0.858, minimum 0.741; squares centred on YuNet's own box: 52 of 59, minimum 0.634,
+/// as the box follows the side of a turning head).
+const MIN_IOU_WITH_HAAR: f64 = 0.7;
 
 fn yunet() -> Box<dyn FaceDetector> {
     let config = DetectorConfig {
@@ -112,19 +107,14 @@ fn yunet_finds_the_face_in_input1_and_overlaps_the_original_haar_box() {
         }
     }
     let rate = f64::from(found) / frames.len() as f64;
-    let at_target = ious
-        .iter()
-        .filter(|&&iou| iou >= TARGET_IOU_WITH_HAAR)
-        .count();
     let mut sorted = ious.clone();
     sorted.sort_by(f64::total_cmp);
-    let median = sorted[sorted.len() / 2];
     eprintln!(
-        "input1.mp4: face in {found}/{} frames; IoU with Haar over {} frames: min {:.3}, median \
-         {median:.3}, {at_target} >= {TARGET_IOU_WITH_HAAR}",
+        "input1.mp4: face in {found}/{} frames; IoU with Haar over {} frames: min {:.3}, median {:.3}",
         frames.len(),
         ious.len(),
-        sorted[0]
+        sorted[0],
+        sorted[sorted.len() / 2]
     );
     assert!(
         rate >= INPUT1_MIN_DETECTION_RATE,
@@ -134,12 +124,6 @@ fn yunet_finds_the_face_in_input1_and_overlaps_the_original_haar_box() {
         ious.len(),
         59,
         "the original Haar finds the face in 59 frames"
-    );
-    assert!(median >= TARGET_IOU_WITH_HAAR, "median IoU {median:.3}");
-    let share = at_target as f64 / ious.len() as f64;
-    assert!(
-        share >= MIN_SHARE_AT_TARGET_IOU,
-        "only {share:.3} reach IoU 0.7"
     );
 }
 

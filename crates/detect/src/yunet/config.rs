@@ -31,9 +31,10 @@ pub struct YunetConfig {
     pub nms_threshold: f32,
     /// How many best-scoring candidates enter the suppression; at least 1.
     pub top_k: usize,
-    /// Widen each box around its centre to a square of its height (YuNet's boxes are about 0.73
-    /// as wide as tall; the estimators squeeze every crop into a square input, and the original
-    /// program fed them Haar's square boxes). `false` keeps YuNet's own boxes.
+    /// Grow each box to a square of its height, centred sideways on the five landmarks (YuNet's
+    /// boxes are about 0.73 as wide as tall; the estimators squeeze every crop into a square
+    /// input, and the original program fed them Haar's square boxes). `false` keeps YuNet's own
+    /// boxes.
     pub square_boxes: bool,
 }
 

@@ -48,11 +48,15 @@
 //! YuNet's boxes hug the face: about 0.73 as wide as tall. The estimators squeeze every crop into
 //! a square input (64x64 for SSR-Net, 227x227 for the Caffe nets), which stretches such a crop
 //! sideways by a third, and the original program fed them Haar's square boxes. So
-//! [`FaceDetector::detect`](crate::FaceDetector::detect) widens each box around its centre to a
-//! square of its longer side (`detector.yunet.square_boxes`, on by default; landmarks and score
-//! unchanged). On the labelled UTKFace photos this raises SSR-Net's gender accuracy from 63.2% to
-//! 65.6% and the Caffe nets' from 76.2% to 83.3% (docs/ACCURACY.md), and on `input1.mp4` the
-//! boxes overlap the original's Haar boxes by IoU >= 0.7 in 52 of 59 frames instead of 43.
+//! [`FaceDetector::detect`](crate::FaceDetector::detect) grows each box to a square of its longer
+//! side (`detector.yunet.square_boxes`, on by default; landmarks and score unchanged). The square
+//! keeps the box's vertical centre and is centred sideways on the centroid of the five landmarks,
+//! as far as it can be while it still contains the box: when the head turns, the box follows the
+//! visible side of the head and the eyes, nose and mouth move the other way (up to 11 px apart on
+//! `input1.mp4`). On the labelled UTKFace photos the squares raise SSR-Net's gender accuracy from
+//! 63.2% to 65.6% and the Caffe nets' from 76.2% to 84.8% (docs/ACCURACY.md). On `input1.mp4`
+//! they overlap the original's Haar boxes by IoU >= 0.7 in all 59 frames where both detect
+//! (YuNet's own boxes: 43; squares centred on the box: 52).
 //! [`YunetDetector::detect_faces`] always returns YuNet's own boxes.
 //!
 //! # Buffers

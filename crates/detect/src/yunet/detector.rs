@@ -188,9 +188,9 @@ fn output_values(outputs: &[TValue], index: usize) -> Result<&[f32], DetectError
 ///
 /// The square keeps the box's vertical centre. Horizontally it is centred on the centroid of the
 /// five landmarks, as far as it can be while it still contains the whole box: when the head turns,
-/// YuNet's box follows the visible side of the head while the eyes, nose and mouth move the
-/// other way, and the crop should stay on them (on `input1.mp4` the landmark centroid is up to
-/// 11 px off the box's centre). Landmarks that are not finite leave the box's centre.
+/// YuNet's box takes in the visible side of the head and its centre drifts off the eyes, nose and
+/// mouth, where the crop should stay (on `input1.mp4` the landmark centroid is up to 11 px off
+/// the box's centre). Landmarks that are not finite leave the box's centre.
 fn squared(face: &YunetFace) -> YunetFace {
     let side = face.width.max(face.height);
     let box_centre_x = face.x + face.width / 2.0;

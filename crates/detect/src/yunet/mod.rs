@@ -51,8 +51,8 @@
 //! [`FaceDetector::detect`](crate::FaceDetector::detect) grows each box to a square of its longer
 //! side (`detector.yunet.square_boxes`, on by default; landmarks and score unchanged). The square
 //! keeps the box's vertical centre and is centred sideways on the centroid of the five landmarks,
-//! as far as it can be while it still contains the box: when the head turns, the box follows the
-//! visible side of the head and the eyes, nose and mouth move the other way (up to 11 px apart on
+//! as far as it can be while it still contains the box: when the head turns, the box takes in the
+//! visible side of the head and its centre drifts off the eyes, nose and mouth (up to 11 px on
 //! `input1.mp4`). On the labelled UTKFace photos the squares raise SSR-Net's gender accuracy from
 //! 63.2% to 65.6% and the Caffe nets' from 76.2% to 84.8% (docs/ACCURACY.md). On `input1.mp4`
 //! they overlap the original's Haar boxes by IoU >= 0.7 in all 59 frames where both detect

@@ -355,6 +355,13 @@ fn camera_that_does_not_exist() {
     let dir = temp_dir();
     let (outcome, _, _) = run_on(Path::new("57"), dir.path(), &[]);
     assert_failure(&outcome, EXIT_RUNTIME, &["camera 57", "try another index"]);
+    // OpenCV's back ends warn about the absent device (GStreamer, V4L2); at the default log level
+    // the app keeps OpenCV to errors, and its own message says what happened.
+    assert!(
+        !outcome.stderr.contains("[ WARN"),
+        "OpenCV's warnings reach the console:\n{}",
+        outcome.log()
+    );
     record(
         AREA,
         "camera index 57 (absent)",

@@ -148,6 +148,7 @@ pub fn quiet_env(command: &mut Command) {
         .env_remove("RUST_LIB_BACKTRACE")
         .env_remove("AGENDER_MODELS")
         .env_remove("AGENDER_MIRROR")
+        .env_remove("OPENCV_LOG_LEVEL")
         .env("RUST_LOG", "info");
 }
 

@@ -25,6 +25,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use tracing::level_filters::LevelFilter;
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::{Cli, Command, EvalArgs, RunArgs};
@@ -47,8 +48,12 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// Log filter used when RUST_LOG is not set.
 const DEFAULT_LOG_FILTER: &str = "info";
 
+/// OpenCV's own variable for its log level; when the user sets it, OpenCV's level is theirs.
+const OPENCV_LOG_LEVEL_ENV: &str = "OPENCV_LOG_LEVEL";
+
 fn main() -> ExitCode {
     init_logging();
+    quiet_opencv_warnings();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Run(args)) => run_pipeline(&args),
@@ -77,6 +82,23 @@ fn init_logging() {
         // Colour codes only on a terminal: logs redirected to a file stay plain text.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+}
+
+/// Keeps OpenCV's own console messages to errors unless the log asks for debug messages
+/// (`RUST_LOG=debug`) or the user set `OPENCV_LOG_LEVEL`.
+///
+/// OpenCV prints warnings from the back ends it tries, which the app's own messages already
+/// explain: opening an absent camera, for example, prints a GStreamer and a V4L2 warning before
+/// the app's "cannot open camera 3 ... try another index".
+fn quiet_opencv_warnings() {
+    if std::env::var_os(OPENCV_LOG_LEVEL_ENV).is_some()
+        || LevelFilter::current() >= LevelFilter::DEBUG
+    {
+        return;
+    }
+    if let Err(error) = opencv::core::set_log_level(opencv::core::LogLevel::LOG_LEVEL_ERROR) {
+        tracing::debug!("OpenCV's log level stays at its default: {error}");
+    }
 }
 
 fn load_config(args: &RunArgs) -> Result<AppConfig> {

@@ -10,7 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// Frames of `shared/testdata/videos/input1.mp4`, the original's sample clip.
+/// Frames of `shared/testdata/videos/input1.mp4`, the original's sample clip. The same value as
+/// `tests/support`'s: this module cannot include that one, as the xtask crate's robustness test
+/// builds it without OpenCV.
 pub const INPUT1_FRAMES: usize = 70;
 
 /// Exit code of a successful run.

@@ -109,14 +109,13 @@ fn yunet_finds_the_face_in_input1_and_overlaps_the_original_haar_box() {
         }
     }
     let rate = f64::from(found) / frames.len() as f64;
-    let mut sorted = ious.clone();
-    sorted.sort_by(f64::total_cmp);
+    ious.sort_by(f64::total_cmp);
     eprintln!(
         "input1.mp4: face in {found}/{} frames; IoU with Haar over {} frames: min {:.3}, median {:.3}",
         frames.len(),
         ious.len(),
-        sorted[0],
-        sorted[sorted.len() / 2]
+        ious[0],
+        ious[ious.len() / 2]
     );
     assert!(
         rate >= INPUT1_MIN_DETECTION_RATE,

@@ -150,7 +150,8 @@ pub struct RunArgs {
     pub detect_only: bool,
 
     /// Face detection threads, each on whole frames (overrides `processing.detect_workers`; 0 =
-    /// one per CPU core, 1 = on the frame loop's thread with OpenCV's own threads).
+    /// automatic: one, and up to one per CPU core while the frame loop waits for detection; 1 = on
+    /// the frame loop's thread with OpenCV's own threads).
     #[arg(long, value_name = "N")]
     pub detect_workers: Option<u32>,
 

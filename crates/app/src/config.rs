@@ -114,8 +114,9 @@ impl Default for OutputConfig {
 pub struct ProcessingConfig {
     /// Pixel area of the processing frame; the aspect ratio of the input is kept.
     pub area: u32,
-    /// Threads that detect faces, each on whole frames with its own detector; 0 (the default)
-    /// means one per CPU core (at most 8), 1 detects on the frame loop's thread with OpenCV's own
+    /// Threads that detect faces, each on whole frames with its own detector; 0 (the default) is
+    /// automatic: one thread, and one more at a time, up to one per CPU core (at most 8), while
+    /// the frame loop waits for detection; 1 detects on the frame loop's thread with OpenCV's own
     /// threads. Output does not depend on it.
     pub detect_workers: u32,
 }
@@ -129,10 +130,11 @@ impl Default for ProcessingConfig {
     }
 }
 
-/// `processing.detect_workers` value that asks for one detection worker per CPU core.
+/// `processing.detect_workers` value that asks for the automatic count: one detection worker to
+/// start with and up to one per CPU core while the frame loop waits for detection.
 pub const AUTO_DETECT_WORKERS: u32 = 0;
 
-/// Largest `processing.detect_workers` accepted: each worker holds a detector and up to three
+/// Largest `processing.detect_workers` accepted: each worker holds a detector and up to two
 /// frames, so a typo such as 1000 would exhaust memory instead of speeding anything up.
 pub const MAX_DETECT_WORKERS: u32 = 64;
 

@@ -13,7 +13,8 @@ use crate::detect_stage::DetectedFrames;
 use crate::frame_loop::FrameLoop;
 use crate::records::RecordWriters;
 use crate::setup::{
-    build_analyzer, build_finders, install_interrupt_flag, open_display, open_writer, progress_bar,
+    build_analyzer, build_detection, install_interrupt_flag, open_display, open_writer,
+    progress_bar,
 };
 use crate::stages::{DecodeThread, EncodeThread};
 use crate::stats::{RunStats, Stage};
@@ -46,7 +47,7 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     }
     let models_dir = config.resolved_models_dir();
     let (analyzer, description) = build_analyzer(config, &models_dir)?;
-    let mut finders = build_finders(config, &models_dir, analyzer.padding_ratio())?;
+    let mut detection = build_detection(config, &models_dir, analyzer.padding_ratio())?;
 
     let source = Source::parse(&config.input.source).with_seed(config.input.seed);
     let reader = VideoReader::open(&source)
@@ -102,10 +103,10 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
             None => reopen(&source, pass)?,
         };
         let decoder = DecodeThread::spawn(pass_reader, config.input.max_frames)?;
-        let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut finders))?;
+        let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut detection))?;
         outcome = loop_state.process_all(&mut frames, display.as_mut(), &interrupted, &progress);
         match frames.finish() {
-            Ok(returned) => finders = returned,
+            Ok(returned) => detection = returned,
             Err(err) => outcome = outcome.and(Err(err)),
         }
         if outcome.is_err() || interrupted.load(Ordering::SeqCst) || loop_state.stopped() {
@@ -148,16 +149,16 @@ fn reopen(source: &Source, pass: u32) -> Result<VideoReader> {
 fn run_detect_only(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     let models_dir = config.resolved_models_dir();
     let padding_ratio = config.estimator.effective_padding_ratio();
-    let mut finders = build_finders(config, &models_dir, padding_ratio)?;
+    let mut detection = build_detection(config, &models_dir, padding_ratio)?;
     tracing::info!("detection only: no estimation or output");
     let source = Source::parse(&config.input.source).with_seed(config.input.seed);
     let interrupted = install_interrupt_flag();
     let mut stats = RunStats::new();
     for pass in 0..options.passes.max(1) {
         let decoder = DecodeThread::spawn(reopen(&source, pass)?, config.input.max_frames)?;
-        let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut finders))?;
+        let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut detection))?;
         let counted = count_detections(&mut frames, &interrupted, &mut stats);
-        finders = frames.finish()?;
+        detection = frames.finish()?;
         counted?;
         if interrupted.load(Ordering::SeqCst) {
             break;

@@ -11,8 +11,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use video_io::{Codec, FrameSize, VideoWriter};
 
 use crate::analysis::{FaceFinder, FrameAnalyzer};
-use crate::config::{AppConfig, OutputConfig};
-use crate::detect_stage::resolve_worker_count;
+use crate::config::{AUTO_DETECT_WORKERS, AppConfig, OutputConfig};
+use crate::detect_stage::{DetectionPlan, FinderFactory, resolve_worker_count};
 use crate::display::{self, Display};
 use crate::failure::usage;
 
@@ -20,43 +20,65 @@ use crate::failure::usage;
 const PROGRESS_TEMPLATE: &str =
     "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} frames ({per_sec}, eta {eta})";
 
-/// One face finder per detection worker (`processing.detect_workers`), each with its own
-/// detector. With several workers OpenCV runs single-threaded: each worker keeps one core busy
-/// with whole frames (see `detect_stage`).
-pub fn build_finders(
+/// The face finders detection starts with and how it may add more (`processing.detect_workers`):
+/// a fixed count builds that many finders now (one: detection on the frame loop's thread); the
+/// automatic count on a machine of several cores builds one now and the others, up to one per
+/// core, when the frame loop waits for detection (see `detect_stage`). With worker threads OpenCV
+/// runs single-threaded: each worker keeps one core busy with whole frames.
+pub fn build_detection(
     config: &AppConfig,
     models_dir: &Path,
     padding_ratio: f32,
-) -> Result<Vec<FaceFinder>> {
-    let workers = resolve_worker_count(config.processing.detect_workers);
-    let finders = (0..workers)
-        .map(|_| {
-            let detector = detect::build_detector(&config.detector, models_dir).map_err(|err| {
-                usage(anyhow::Error::new(err).context("cannot build the face detector"))
-            })?;
-            Ok(FaceFinder::new(
-                detector,
-                config.processing.area,
-                padding_ratio,
-            ))
+) -> Result<DetectionPlan> {
+    let configured = config.processing.detect_workers;
+    let max_workers = resolve_worker_count(configured);
+    let grows = configured == AUTO_DETECT_WORKERS && max_workers > 1;
+    let factory: FinderFactory = {
+        let detector_config = config.detector.clone();
+        let models_dir = models_dir.to_path_buf();
+        let area = config.processing.area;
+        Arc::new(move || {
+            let detector =
+                detect::build_detector(&detector_config, &models_dir).map_err(|err| {
+                    usage(anyhow::Error::new(err).context("cannot build the face detector"))
+                })?;
+            Ok(FaceFinder::new(detector, area, padding_ratio))
         })
+    };
+    let start_with = if grows { 1 } else { max_workers };
+    let finders = (0..start_with)
+        .map(|_| factory())
         .collect::<Result<Vec<_>>>()?;
-    if workers > 1 {
+    let plan = DetectionPlan {
+        finders,
+        growth: grows.then_some((max_workers, factory)),
+    };
+    if plan.uses_workers() {
         // Each worker keeps one core busy with its own frame; OpenCV's own threads (detection
         // with Haar and DNN, the shrinking of every frame) would only compete with the workers.
         opencv::core::set_num_threads(1).context("cannot set OpenCV's thread count")?;
     }
-    log_detection_threads(workers, config.detector.kind.runtime());
-    Ok(finders)
+    log_detection_threads(&plan, max_workers, config.detector.kind.runtime());
+    Ok(plan)
 }
 
 /// Says at start-up which threads detect faces, and with what.
-fn log_detection_threads(workers: usize, runtime: DetectorRuntime) {
+fn log_detection_threads(plan: &DetectionPlan, max_workers: usize, runtime: DetectorRuntime) {
+    let engine = match runtime {
+        DetectorRuntime::OpenCv => "OpenCV single-threaded",
+        DetectorRuntime::Tract => "tract, single-threaded",
+    };
+    if plan.growth.is_some() {
+        tracing::info!(
+            workers = plan.finders.len(),
+            max_workers,
+            "face detection on worker threads, one frame each ({engine}): one to start with, up \
+             to {max_workers} (one per core) while the frame loop waits for detection"
+        );
+        return;
+    }
+    let workers = plan.finders.len();
     if workers > 1 {
-        let engine = match runtime {
-            DetectorRuntime::OpenCv => "OpenCV single-threaded",
-            DetectorRuntime::Tract => "tract, single-threaded",
-        };
         tracing::info!(
             workers,
             "face detection on {workers} threads, one frame each ({engine})"

@@ -25,7 +25,7 @@ pub struct RunSpec {
     pub detect_only: bool,
     /// How many times the clip is played in one run.
     pub passes: u32,
-    /// `--detect-workers`; the app's default (one per core) when `None`.
+    /// `--detect-workers`; the app's default (automatic, up to one per core) when `None`.
     pub detect_workers: Option<u32>,
 }
 

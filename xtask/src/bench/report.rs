@@ -97,9 +97,10 @@ impl BenchReport {
             md,
             "FPS of the frame loop (models are loaded before the clock starts); median ms per frame \
              of each stage (encode: mean, it runs on its own thread and only its total is known; \
-             resize and detect: the time one detection worker spent on the frame, and the app runs \
-             one worker per core, each on its own frame); detection-only FPS of the same detector \
-             on the same frames; peak RSS of the whole process.\n"
+             resize and detect: the time one detection worker spent on the frame; by default the \
+             app starts one worker and adds one per core while the frame loop waits for \
+             detection, each on its own frame); detection-only FPS of the same detector on the \
+             same frames; peak RSS of the whole process.\n"
         );
         let _ = writeln!(
             md,

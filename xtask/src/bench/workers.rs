@@ -1,6 +1,7 @@
 //! Detection workers side by side: the app with faces detected on the frame loop's thread
-//! (`--detect-workers 1`, OpenCV's own threads) against its default (one single-threaded detector
-//! per core, each on whole frames), detection alone and the whole pipeline, repeated and
+//! (`--detect-workers 1`, OpenCV's own threads) against its default (single-threaded detectors on
+//! whole frames, one to start with and up to one per core while the frame loop waits for them),
+//! detection alone and the whole pipeline, repeated and
 //! interleaved so that a change of load on the shared machine hits both settings alike.
 
 use std::fmt::Write as _;
@@ -20,7 +21,7 @@ pub const PASSES: u32 = 5;
 pub const DETECTORS: [&str; 2] = ["haar", "yunet"];
 /// `--detect-workers 1`: detection on the frame loop's thread, OpenCV using its own threads.
 pub const INLINE: Option<u32> = Some(1);
-/// The app's default: one detection worker per core.
+/// The app's default: one detection worker, and up to one per core while the frame loop waits.
 pub const DEFAULT: Option<u32> = None;
 /// `--detect-workers` settings compared.
 pub const SETTINGS: [Option<u32>; 2] = [INLINE, DEFAULT];
@@ -34,7 +35,7 @@ pub struct WorkersTiming {
     pub detector: String,
     /// Detection alone (`true`) or the whole pipeline with SSR-Net and video output.
     pub detect_only: bool,
-    /// `--detect-workers`; `None` for the default (one per core).
+    /// `--detect-workers`; `None` for the default (automatic, up to one per core).
     pub workers: Option<u32>,
     /// FPS of every run, in run order.
     pub fps: Vec<f64>,
@@ -97,20 +98,22 @@ pub fn section(timings: &[WorkersTiming], cores: usize, md: &mut String) {
     }
     let _ = writeln!(
         md,
-        "\n## Detection workers: one per core vs the frame loop's thread (input1.mp4)\n"
+        "\n## Detection workers: automatic (up to one per core) vs the frame loop's thread \
+         (input1.mp4)\n"
     );
     let _ = writeln!(
         md,
         "FPS, median of {REPETITIONS} runs (each run in brackets) of {PASSES} passes over the \
          clip, the settings interleaved. \
          `--detect-workers 1`: faces are detected on the frame loop's thread, OpenCV using its \
-         own threads. Default: one single-threaded detector per core ({cores} here), each on \
-         whole frames, results taken in frame order. Pipeline runs use {ESTIMATOR} and write \
-         the H.264 video.\n"
+         own threads. Default: single-threaded detectors, each on whole frames, results taken \
+         in frame order; one to start with, and up to one per core ({cores} here) while the \
+         frame loop waits for detection. Pipeline runs use {ESTIMATOR} and write the H.264 \
+         video.\n"
     );
     let _ = writeln!(
         md,
-        "| detector | run | `--detect-workers 1` | one per core | ratio |\n|---|---|---|---|---|"
+        "| detector | run | `--detect-workers 1` | automatic | ratio |\n|---|---|---|---|---|"
     );
     for detector in DETECTORS {
         for detect_only in [true, false] {

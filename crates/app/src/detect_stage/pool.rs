@@ -119,9 +119,8 @@ impl<W: Work> WorkerPool<W> {
                 .map(|growth| (growth, GrowthMonitor::new())),
             thread_prefix,
         };
-        for worker in workers {
-            pool.spawn_worker(move || Ok(worker))?;
-        }
+        // The dealer first: it owns the queue's only sender, so if a worker cannot start, dropping
+        // the pool stops the dealer, which closes the queue for the workers already started.
         let end_sender = pool.results_sender.clone();
         pool.dealer = Some(
             std::thread::Builder::new()
@@ -129,6 +128,9 @@ impl<W: Work> WorkerPool<W> {
                 .spawn(move || deal(source, &token_receiver, &job_sender, &end_sender))
                 .context("cannot start the thread that deals work to the workers")?,
         );
+        for worker in workers {
+            pool.spawn_worker(move || Ok(worker))?;
+        }
         Ok(pool)
     }
 
@@ -198,7 +200,8 @@ impl<W: Work> WorkerPool<W> {
         let Some((growth, monitor)) = self.growth.as_mut() else {
             return;
         };
-        if !monitor.record(waited, cycle) {
+        // Once the source has ended, a new worker would only load its detector for nothing.
+        if !monitor.record(waited, cycle) || self.end.is_some() {
             return;
         }
         let factory = Arc::clone(&growth.factory);

@@ -8,11 +8,15 @@
 //! every result it takes, so at most [`ITEMS_PER_WORKER`] items per worker are between the source
 //! and the consumer at any time, whatever the order they finish in.
 //!
+//! Growth counts only the consumer's waits that began while items were queued for the workers: a
+//! consumer waiting for the source (a camera's next frame) would wait as long with more workers.
+//!
 //! Generic over the work so its ordering, growth and failure handling are tested without video
 //! (the tests below); the app runs it with one face finder per worker (`super`).
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -65,6 +69,9 @@ type Job<I> = (u64, Result<I>);
 /// A pool of worker threads between a source and one consumer, see the module doc.
 pub struct WorkerPool<W: Work> {
     jobs: Arc<Mutex<Receiver<Job<W::Input>>>>,
+    /// Items queued and not taken by a worker yet: while some are, the consumer's wait is for the
+    /// workers, not for the source.
+    queued: Arc<AtomicUsize>,
     results: Receiver<Finished<W::Output>>,
     /// Cloned into workers started later.
     results_sender: Sender<Finished<W::Output>>,
@@ -104,6 +111,7 @@ impl<W: Work> WorkerPool<W> {
         let (results_sender, results) = channel();
         let mut pool = Self {
             jobs: Arc::new(Mutex::new(jobs)),
+            queued: Arc::new(AtomicUsize::new(0)),
             results,
             results_sender,
             tokens: Some(token_sender),
@@ -122,10 +130,11 @@ impl<W: Work> WorkerPool<W> {
         // The dealer first: it owns the queue's only sender, so if a worker cannot start, dropping
         // the pool stops the dealer, which closes the queue for the workers already started.
         let end_sender = pool.results_sender.clone();
+        let queued = Arc::clone(&pool.queued);
         pool.dealer = Some(
             std::thread::Builder::new()
                 .name(format!("{thread_prefix}-deal"))
-                .spawn(move || deal(source, &token_receiver, &job_sender, &end_sender))
+                .spawn(move || deal(source, &token_receiver, &job_sender, &queued, &end_sender))
                 .context("cannot start the thread that deals work to the workers")?,
         );
         for worker in workers {
@@ -146,9 +155,18 @@ impl<W: Work> WorkerPool<W> {
             return None;
         }
         let started = Instant::now();
+        // Whether this wait is for the workers: items were queued for them when it began. A wait
+        // with nothing queued is for the source (a camera's next frame, a slow decoder), which
+        // more workers would not shorten.
+        let waiting_for_workers = self.queued.load(Ordering::SeqCst) > 0;
         loop {
             if let Some(result) = self.pending.remove(&self.next_index) {
-                return Some(self.hand_out(result, started.elapsed()));
+                let waited = if waiting_for_workers {
+                    started.elapsed()
+                } else {
+                    Duration::ZERO
+                };
+                return Some(self.hand_out(result, waited));
             }
             if self.end == Some(self.next_index) {
                 self.done = true;
@@ -225,6 +243,7 @@ impl<W: Work> WorkerPool<W> {
     /// the dealer the tokens for the items the new worker may hold.
     fn spawn_worker(&mut self, build: impl FnOnce() -> Result<W> + Send + 'static) -> Result<()> {
         let jobs = Arc::clone(&self.jobs);
+        let queued = Arc::clone(&self.queued);
         let results = self.results_sender.clone();
         let handle = std::thread::Builder::new()
             .name(format!("{}-{}", self.thread_prefix, self.workers.len()))
@@ -236,7 +255,7 @@ impl<W: Work> WorkerPool<W> {
                         return None;
                     }
                 };
-                Some(work_loop(worker, &jobs, &results))
+                Some(work_loop(worker, &jobs, &queued, &results))
             })
             .context("cannot start a worker thread")?;
         self.workers.push(handle);
@@ -294,6 +313,7 @@ fn deal<I, O>(
     mut source: impl Iterator<Item = Result<I>>,
     tokens: &Receiver<()>,
     jobs: &Sender<Job<I>>,
+    queued: &AtomicUsize,
     results: &Sender<Finished<O>>,
 ) {
     let mut index = 0;
@@ -306,6 +326,7 @@ fn deal<I, O>(
             return;
         };
         let failed = item.is_err();
+        queued.fetch_add(1, Ordering::SeqCst);
         if jobs.send((index, item)).is_err() || failed {
             return;
         }
@@ -318,6 +339,7 @@ fn deal<I, O>(
 fn work_loop<W: Work>(
     mut worker: W,
     jobs: &Mutex<Receiver<Job<W::Input>>>,
+    queued: &AtomicUsize,
     results: &Sender<Finished<W::Output>>,
 ) -> W {
     loop {
@@ -328,6 +350,7 @@ fn work_loop<W: Work>(
         let Ok((index, input)) = job else {
             return worker;
         };
+        queued.fetch_sub(1, Ordering::SeqCst);
         let result = input.and_then(|input| {
             catch_unwind(AssertUnwindSafe(|| worker.work(input)))
                 .unwrap_or_else(|panic| Err(anyhow!("a worker panicked: {}", panic_text(&panic))))
@@ -489,6 +512,18 @@ mod tests {
             result.unwrap();
             std::thread::sleep(Duration::from_millis(10));
         }
+        assert_eq!(pool.workers(), 1);
+    }
+
+    #[test]
+    fn waiting_for_a_slow_source_does_not_grow_the_pool() {
+        // A camera's pace: every item takes 15 ms to arrive and 1 ms to work on. The consumer
+        // waits most of the time, but for the source: another worker would find nothing to do.
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let slow =
+            source(20, &in_flight).inspect(|_| std::thread::sleep(Duration::from_millis(15)));
+        let mut pool = WorkerPool::start(slow, vec![squarer(1)], Some(growth(2, 1)), "t").unwrap();
+        assert_eq!(drain(&mut pool).len(), 20);
         assert_eq!(pool.workers(), 1);
     }
 

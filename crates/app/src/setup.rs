@@ -45,39 +45,36 @@ pub fn build_detection(
             Ok(FaceFinder::new(detector, area, padding_ratio))
         })
     };
-    let start_with = if grows { 1 } else { max_workers };
-    let finders = (0..start_with)
-        .map(|_| factory())
-        .collect::<Result<Vec<_>>>()?;
-    let plan = DetectionPlan {
-        finders,
-        growth: grows.then_some((max_workers, factory)),
+    let plan = if grows {
+        DetectionPlan::growing(factory()?, max_workers, factory)
+    } else {
+        DetectionPlan::fixed((0..max_workers).map(|_| factory()).collect::<Result<_>>()?)
     };
     if plan.uses_workers() {
         // Each worker keeps one core busy with its own frame; OpenCV's own threads (detection
         // with Haar and DNN, the shrinking of every frame) would only compete with the workers.
         opencv::core::set_num_threads(1).context("cannot set OpenCV's thread count")?;
     }
-    log_detection_threads(&plan, max_workers, config.detector.kind.runtime());
+    log_detection_threads(&plan, config.detector.kind.runtime());
     Ok(plan)
 }
 
 /// Says at start-up which threads detect faces, and with what.
-fn log_detection_threads(plan: &DetectionPlan, max_workers: usize, runtime: DetectorRuntime) {
+fn log_detection_threads(plan: &DetectionPlan, runtime: DetectorRuntime) {
     let engine = match runtime {
         DetectorRuntime::OpenCv => "OpenCV single-threaded",
         DetectorRuntime::Tract => "tract, single-threaded",
     };
-    if plan.growth.is_some() {
+    let workers = plan.workers();
+    if let Some(max_workers) = plan.max_workers() {
         tracing::info!(
-            workers = plan.finders.len(),
+            workers,
             max_workers,
             "face detection on worker threads, one frame each ({engine}): one to start with, up \
              to {max_workers} (one per core) while the frame loop waits for detection"
         );
         return;
     }
-    let workers = plan.finders.len();
     if workers > 1 {
         tracing::info!(
             workers,

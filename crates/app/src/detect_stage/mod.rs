@@ -18,13 +18,11 @@
 mod growth;
 mod pool;
 
-use std::sync::Arc;
-
 use anyhow::{Context, Result};
 
 use crate::analysis::{FaceFinder, FindTimes, FoundFace};
 use crate::stages::{DecodeThread, Decoded};
-use pool::{Growth, Work, WorkerPool};
+use pool::{Growth, Work, WorkerFactory, WorkerPool};
 
 /// Upper bound of the automatic worker count (`processing.detect_workers = 0`): more workers than
 /// this keep more frames in memory for little gain, since decoding and the frame loop stay
@@ -47,23 +45,55 @@ pub fn resolve_worker_count(configured: u32) -> usize {
 }
 
 /// Builds one more face finder (with its own detector) for a growing pool.
-pub type FinderFactory = Arc<dyn Fn() -> Result<FaceFinder> + Send + Sync>;
+pub type FinderFactory = WorkerFactory<FaceFinder>;
 
 /// The face finders a run detects with, and whether and how it may build more. The default plan
 /// has no finder: what a plan handed to [`DetectedFrames::start`] leaves behind.
 #[derive(Default)]
 pub struct DetectionPlan {
     /// Finders built so far: one per worker to start with (one alone: detection inline).
-    pub finders: Vec<FaceFinder>,
+    finders: Vec<FaceFinder>,
     /// With the automatic worker count on a machine of several cores: the most workers and how to
     /// build the ones not started yet.
-    pub growth: Option<(usize, FinderFactory)>,
+    growth: Option<Growth<FaceFinder>>,
 }
 
 impl DetectionPlan {
+    /// Exactly these finders: one worker thread each, or detection on the frame loop's thread
+    /// when there is one.
+    pub fn fixed(finders: Vec<FaceFinder>) -> Self {
+        Self {
+            finders,
+            growth: None,
+        }
+    }
+
+    /// Starts with `first` and adds finders built by `factory`, up to `max_workers`, while the
+    /// frame loop waits for detection.
+    pub fn growing(first: FaceFinder, max_workers: usize, factory: FinderFactory) -> Self {
+        Self {
+            finders: vec![first],
+            growth: Some(Growth {
+                max_workers,
+                factory,
+                what: WORK_NAME,
+            }),
+        }
+    }
+
     /// Whether frames are detected on worker threads rather than on the frame loop's thread.
     pub fn uses_workers(&self) -> bool {
         self.finders.len() > 1 || self.growth.is_some()
+    }
+
+    /// Finders built so far.
+    pub fn workers(&self) -> usize {
+        self.finders.len()
+    }
+
+    /// The most workers the plan may grow to, when it grows.
+    pub fn max_workers(&self) -> Option<usize> {
+        self.growth.as_ref().map(|growth| growth.max_workers)
     }
 }
 
@@ -96,13 +126,9 @@ pub enum DetectedFrames {
         /// The only finder.
         finder: FaceFinder,
     },
-    /// Worker threads, each detecting whole frames.
-    Workers {
-        /// The workers (boxed: the pool is several times the size of the inline variant).
-        pool: Box<WorkerPool<FaceFinder>>,
-        /// How the pool may still grow, handed back with the finders for the next pass.
-        growth: Option<(usize, FinderFactory)>,
-    },
+    /// Worker threads, each detecting whole frames (boxed: the pool is several times the size of
+    /// the inline variant).
+    Workers(Box<WorkerPool<FaceFinder>>),
 }
 
 impl DetectedFrames {
@@ -110,18 +136,10 @@ impl DetectedFrames {
     /// on worker threads. Fails when the plan has no finder or a thread cannot start.
     pub fn start(decoder: DecodeThread, mut plan: DetectionPlan) -> Result<Self> {
         if plan.uses_workers() {
-            let pool_growth = plan.growth.as_ref().map(|(max_workers, factory)| Growth {
-                max_workers: *max_workers,
-                factory: Arc::clone(factory),
-                what: WORK_NAME,
-            });
             let mut decoder = decoder;
             let frames = std::iter::from_fn(move || decoder.next());
-            let pool = WorkerPool::start(frames, plan.finders, pool_growth, THREAD_PREFIX)?;
-            return Ok(Self::Workers {
-                pool: Box::new(pool),
-                growth: plan.growth,
-            });
+            let pool = WorkerPool::start(frames, plan.finders, plan.growth, THREAD_PREFIX)?;
+            return Ok(Self::Workers(Box::new(pool)));
         }
         let finder = plan
             .finders
@@ -137,7 +155,7 @@ impl DetectedFrames {
                 let decoded = decoder.next()?;
                 Some(decoded.and_then(|decoded| detect_one(finder, decoded)))
             }
-            Self::Workers { pool, .. } => pool.next(),
+            Self::Workers(pool) => pool.next(),
         }
     }
 
@@ -147,14 +165,10 @@ impl DetectedFrames {
         match self {
             Self::Inline { decoder, finder } => {
                 drop(decoder);
-                Ok(DetectionPlan {
-                    finders: vec![finder],
-                    growth: None,
-                })
+                Ok(DetectionPlan::fixed(vec![finder]))
             }
-            Self::Workers { pool, growth } => {
-                let finders = pool.finish()?;
-                let growth = growth.filter(|(max_workers, _)| finders.len() < *max_workers);
+            Self::Workers(pool) => {
+                let (finders, growth) = pool.finish()?;
                 Ok(DetectionPlan { finders, growth })
             }
         }

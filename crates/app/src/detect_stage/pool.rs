@@ -122,9 +122,7 @@ impl<W: Work> WorkerPool<W> {
             last_taken: None,
             dealer: None,
             workers: Vec::with_capacity(max_workers),
-            growth: growth
-                .filter(|growth| growth.max_workers > workers.len())
-                .map(|growth| (growth, GrowthMonitor::new())),
+            growth: growth.map(|growth| (growth, GrowthMonitor::new())),
             thread_prefix,
         };
         // The dealer first: it owns the queue's only sender, so if a worker cannot start, dropping
@@ -190,9 +188,16 @@ impl<W: Work> WorkerPool<W> {
     }
 
     /// Stops the threads (items not taken yet are dropped) and returns the workers, those added
-    /// while running included.
-    pub fn finish(mut self) -> Result<Vec<W>> {
-        self.stop()
+    /// while running included, with the growth the pool was started with while it has not reached
+    /// its maximum: what the next pool over the same work starts from.
+    pub fn finish(mut self) -> Result<(Vec<W>, Option<Growth<W>>)> {
+        let workers = self.stop()?;
+        let growth = self
+            .growth
+            .take()
+            .map(|(growth, _)| growth)
+            .filter(|growth| workers.len() < growth.max_workers);
+        Ok((workers, growth))
     }
 
     fn hand_out(&mut self, result: Result<W::Output>, waited: Duration) -> Result<W::Output> {
@@ -218,6 +223,9 @@ impl<W: Work> WorkerPool<W> {
         let Some((growth, monitor)) = self.growth.as_mut() else {
             return;
         };
+        if self.workers.len() >= growth.max_workers {
+            return;
+        }
         // Once the source has ended, a new worker would only load its detector for nothing.
         if !monitor.record(waited, cycle) || self.end.is_some() {
             return;
@@ -233,9 +241,6 @@ impl<W: Work> WorkerPool<W> {
         );
         if let Err(err) = self.spawn_worker(move || factory()) {
             tracing::warn!("{err:#}; going on with {} workers", number - 1);
-        }
-        if self.workers.len() >= max_workers {
-            self.growth = None;
         }
     }
 
@@ -459,7 +464,7 @@ mod tests {
         let mut pool = WorkerPool::start(source(40, &in_flight), workers, None, "t").unwrap();
         let squares = drain(&mut pool);
         assert_eq!(squares, (0..40).map(|v| v * v).collect::<Vec<_>>());
-        assert_eq!(pool.finish().unwrap().len(), 3, "every worker comes back");
+        assert_eq!(pool.finish().unwrap().0.len(), 3, "every worker comes back");
     }
 
     #[test]
@@ -495,7 +500,7 @@ mod tests {
         let squares = drain(&mut pool);
         assert_eq!(squares.len(), 30);
         assert_eq!(pool.workers(), 3, "grew to the maximum and no further");
-        assert_eq!(pool.finish().unwrap().len(), 3, "added workers come back");
+        assert_eq!(pool.finish().unwrap().0.len(), 3, "added workers come back");
     }
 
     #[test]
@@ -541,7 +546,7 @@ mod tests {
         assert_eq!(drain(&mut pool).len(), 20);
         assert_eq!(pool.workers(), 2, "the second worker was tried");
         assert_eq!(
-            pool.finish().unwrap().len(),
+            pool.finish().unwrap().0.len(),
             1,
             "only the built one comes back"
         );
@@ -604,7 +609,7 @@ mod tests {
         let mut pool =
             WorkerPool::start(source(0, &in_flight), vec![squarer(0)], None, "t").unwrap();
         assert!(pool.next().is_none());
-        assert_eq!(pool.finish().unwrap().len(), 1);
+        assert_eq!(pool.finish().unwrap().0.len(), 1);
     }
 
     #[test]
@@ -613,7 +618,7 @@ mod tests {
         let workers = vec![squarer(2), squarer(2)];
         let mut pool = WorkerPool::start(source(1000, &in_flight), workers, None, "t").unwrap();
         pool.next().unwrap().unwrap();
-        assert_eq!(pool.finish().unwrap().len(), 2);
+        assert_eq!(pool.finish().unwrap().0.len(), 2);
         assert_eq!(
             in_flight.load(Ordering::SeqCst),
             0,

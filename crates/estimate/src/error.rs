@@ -12,23 +12,9 @@ pub type BoxedSource = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Everything that can go wrong while loading the nets or estimating age and gender.
 #[derive(Debug, thiserror::Error)]
 pub enum EstimateError {
-    /// A face image's dimensions do not fit its buffer (see [`crate::BgrImage::new`]).
-    #[error(
-        "invalid BGR image {width}x{height} with stride {stride} bytes over a {len}-byte buffer: \
-         {reason}; pass the width/height in pixels and the row stride in bytes of a 3-channel u8 image"
-    )]
-    InvalidImage {
-        /// Width in pixels as given.
-        width: usize,
-        /// Height in pixels as given.
-        height: usize,
-        /// Row stride in bytes as given.
-        stride: usize,
-        /// Length of the buffer in bytes.
-        len: usize,
-        /// What is inconsistent.
-        reason: &'static str,
-    },
+    /// A face image or its landmarks do not hold together (see [`crate::BgrImage::new`]).
+    #[error(transparent)]
+    InvalidImage(#[from] face::FaceError),
 
     /// A resize target was empty or too large to allocate.
     #[error(

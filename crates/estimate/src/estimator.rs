@@ -6,7 +6,7 @@ use crate::caffe::CaffeNets;
 use crate::config::{EstimatorConfig, EstimatorKind, MAX_PADDING_RATIO};
 use crate::error::EstimateError;
 use crate::estimate::Estimate;
-use crate::image::BgrImage;
+use face::BgrImage;
 use crate::models::ModelPaths;
 use crate::ssrnet::SsrNet;
 

@@ -26,11 +26,11 @@
 //! [`SsrNet::run_blob`] runs the nets on a ready-made input blob.
 
 pub mod caffe;
+pub mod faceapi;
 mod config;
 mod error;
 mod estimate;
 mod estimator;
-mod image;
 mod models;
 mod net_pair;
 mod onnx_net;
@@ -48,6 +48,6 @@ pub use estimate::{
     AGE_GROUP_COUNT, AGE_GROUPS, AgeEstimate, Estimate, Gender, SSRNET_MALE_THRESHOLD,
 };
 pub use estimator::Estimator;
-pub use image::{BGR_CHANNELS, BgrImage};
+pub use face::{BGR_CHANNELS, BgrImage, LandmarkScheme, Landmarks, Point};
 pub use models::{MODELS_DIR_ENV, ModelPaths, default_models_dir};
 pub use ssrnet::{RawSsrOutputs, SsrNet};

@@ -15,7 +15,7 @@ pub use preprocess::{
 
 use crate::error::EstimateError;
 use crate::estimate::{AGE_GROUP_COUNT, AgeEstimate, Estimate, Gender};
-use crate::image::{BGR_CHANNELS, BgrImage};
+use face::{BGR_CHANNELS, BgrImage};
 use crate::models::ModelPaths;
 use crate::net_pair::NetPair;
 use crate::onnx_net::OnnxNet;

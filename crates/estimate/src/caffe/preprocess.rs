@@ -4,7 +4,7 @@
 //! channel minus its mean (in `f32`, as OpenCV subtracts), no scaling, laid out NCHW.
 
 use crate::error::EstimateError;
-use crate::image::{BGR_CHANNELS, BgrImage};
+use face::{BGR_CHANNELS, BgrImage};
 use crate::preprocess::resize_bilinear;
 
 /// Side of the square input of both Levi-Hassner nets (`input_dim: 227` in deploy_*.prototxt).

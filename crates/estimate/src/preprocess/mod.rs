@@ -11,7 +11,7 @@ pub use normalize::minmax_normalize;
 pub use resize::resize_bilinear;
 
 use crate::error::EstimateError;
-use crate::image::{BGR_CHANNELS, BgrImage};
+use face::{BGR_CHANNELS, BgrImage};
 
 /// Side of the square SSR-Net input in pixels (`face_size = 64` in the original).
 pub const SSRNET_INPUT_SIZE: usize = 64;

@@ -16,7 +16,7 @@
 //! pass above computes exactly that, so no special case is needed for it.
 
 use crate::error::EstimateError;
-use crate::image::{BGR_CHANNELS, BgrImage};
+use face::{BGR_CHANNELS, BgrImage};
 
 /// Fixed-point precision of the interpolation weights (OpenCV `INTER_RESIZE_COEF_BITS`).
 const COEF_BITS: u32 = 11;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::error::EstimateError;
 use crate::estimate::Estimate;
-use crate::image::{BGR_CHANNELS, BgrImage};
+use face::{BGR_CHANNELS, BgrImage};
 use crate::models::ModelPaths;
 use crate::net_pair::NetPair;
 use crate::onnx_net::OnnxNet;

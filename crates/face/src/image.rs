@@ -1,6 +1,6 @@
 //! [`BgrImage`]: a borrowed, validated view of an 8-bit BGR image (for example a face crop).
 
-use crate::error::EstimateError;
+use crate::error::FaceError;
 
 /// Bytes per pixel of a BGR u8 image.
 pub const BGR_CHANNELS: usize = 3;
@@ -23,15 +23,15 @@ impl<'a> BgrImage<'a> {
     /// Validates and wraps `data` as a `width` x `height` BGR image whose rows start every
     /// `stride_bytes` bytes.
     ///
-    /// Fails with [`EstimateError::InvalidImage`] when the image is empty, the stride is shorter
+    /// Fails with [`FaceError::InvalidImage`] when the image is empty, the stride is shorter
     /// than a row, or the buffer is too short for the last row.
     pub fn new(
         width: usize,
         height: usize,
         stride_bytes: usize,
         data: &'a [u8],
-    ) -> Result<Self, EstimateError> {
-        let invalid = |reason| EstimateError::InvalidImage {
+    ) -> Result<Self, FaceError> {
+        let invalid = |reason| FaceError::InvalidImage {
             width,
             height,
             stride: stride_bytes,
@@ -65,7 +65,7 @@ impl<'a> BgrImage<'a> {
     }
 
     /// Wraps a tightly packed image (stride = `width * 3`).
-    pub fn packed(width: usize, height: usize, data: &'a [u8]) -> Result<Self, EstimateError> {
+    pub fn packed(width: usize, height: usize, data: &'a [u8]) -> Result<Self, FaceError> {
         let stride = width.saturating_mul(BGR_CHANNELS);
         Self::new(width, height, stride, data)
     }

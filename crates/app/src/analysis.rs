@@ -5,7 +5,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use detect::{Detection, FaceBox, FaceDetector, ImageSize};
-use estimate::{BgrImage, Estimate, Estimator};
+use estimate::{
+    BgrImage, ChipSource, Estimate, Estimator, FaceEstimate, FaceInput, LandmarkScheme, Landmarks,
+    PixelRect, Point,
+};
 use opencv::core::{Mat, Rect, Size};
 use opencv::imgproc;
 use opencv::prelude::*;
@@ -42,6 +45,11 @@ pub struct FoundFace {
     pub box_original: FaceBox,
     /// The pixels cut from the original frame for the estimator.
     pub crop: Rect,
+    /// The detector's own (unpadded) box in original-frame pixels: where dlib's shape predictor
+    /// looks for landmarks.
+    pub face_box_original: FaceBox,
+    /// The detector's landmarks in original-frame pixels (YuNet).
+    pub landmarks: Option<Landmarks>,
 }
 
 /// One face found and estimated in a frame.
@@ -61,6 +69,11 @@ pub struct FaceResult {
     pub smoothed: bool,
     /// Whether the track's earlier estimate was reused instead of running the nets on this frame.
     pub reused: bool,
+    /// The landmarks the estimator aligned the face on, in original-frame pixels.
+    pub landmarks: Option<Landmarks>,
+    /// What the estimator's nets were given (crop, aligned chip, or the box when landmarks
+    /// were unusable); `None` when the track's earlier estimate was reused.
+    pub chip_source: Option<ChipSource>,
 }
 
 /// Finds faces: shrinks the frame, runs the detector, pads and maps the boxes back. Owns its
@@ -141,37 +154,95 @@ impl FaceFinder {
                 x2: box_original.x2.clamp(0, original.width - 1),
                 y2: box_original.y2.clamp(0, original.height - 1),
             };
+            let face_box_original = detect::to_original(&detection.face, processing, original);
+            let landmarks = detection
+                .landmarks
+                .and_then(|points| landmarks_in_original(&points, processing, original));
             faces.push(FoundFace {
                 detection,
                 box_processing,
                 box_original,
                 crop,
+                face_box_original,
+                landmarks,
             });
         }
         Ok((faces, times))
     }
 }
 
-/// Views the given regions of a continuous BGR frame as estimator inputs, without copying.
-pub fn crop_views<'a>(
-    frame: &'a Mat,
-    crops: impl IntoIterator<Item = Rect>,
-) -> Result<Vec<BgrImage<'a>>> {
+/// YuNet's five points, found in the processing frame, in original-frame pixels. The processing
+/// frame is a linear resize of the original, which maps pixel centres: `x_original + 0.5 =
+/// (x_processing + 0.5) * original / processing`.
+fn landmarks_in_original(
+    points: &[detect::Point2f; detect::LANDMARK_COUNT],
+    processing: ImageSize,
+    original: ImageSize,
+) -> Option<Landmarks> {
+    let scale_x = f64::from(original.width) / f64::from(processing.width);
+    let scale_y = f64::from(original.height) / f64::from(processing.height);
+    let map = |v: f32, scale: f64| ((f64::from(v) + 0.5) * scale - 0.5) as f32;
+    let mapped = points
+        .iter()
+        .map(|point| Point::new(map(point.x, scale_x), map(point.y, scale_y)))
+        .collect();
+    Landmarks::new(LandmarkScheme::Yunet5, mapped).ok()
+}
+
+/// A face box as the estimators take it (inclusive corners).
+fn pixel_rect(face: &FaceBox) -> PixelRect {
+    PixelRect::new(face.x1, face.y1, face.x2, face.y2)
+}
+
+/// The crop rectangle (`x, y, width, height`) as inclusive corners.
+fn crop_pixel_rect(rect: Rect) -> PixelRect {
+    PixelRect::new(
+        rect.x,
+        rect.y,
+        rect.x + rect.width - 1,
+        rect.y + rect.height - 1,
+    )
+}
+
+/// Views a continuous BGR frame as the estimators' frame, without copying.
+pub fn frame_view(frame: &Mat) -> Result<BgrImage<'_>> {
     let pixels = frame
         .data_bytes()
         .context("the frame is not a continuous 8-bit BGR image")?;
     let stride = frame.step1(0).context("cannot read the frame stride")? * frame.elem_size1();
-    crops
+    BgrImage::new(frame.cols() as usize, frame.rows() as usize, stride, pixels)
+        .context("cannot view the frame")
+}
+
+/// The estimator's inputs for `faces` of `frame`.
+pub fn face_inputs<'a, 'f>(
+    frame: BgrImage<'a>,
+    faces: impl IntoIterator<Item = &'f FoundFace>,
+) -> Vec<FaceInput<'a>> {
+    faces
         .into_iter()
-        .map(|rect| {
-            let offset = rect.y as usize * stride + rect.x as usize * estimate::BGR_CHANNELS;
-            let data = pixels
-                .get(offset..)
-                .context("face crop outside the frame")?;
-            BgrImage::new(rect.width as usize, rect.height as usize, stride, data)
-                .context("cannot view the face crop")
+        .map(|face| FaceInput {
+            frame,
+            face_box: pixel_rect(&face.face_box_original),
+            crop: crop_pixel_rect(face.crop),
+            landmarks: face.landmarks.clone(),
         })
         .collect()
+}
+
+/// Estimates `faces` of `frame` as one batch per net.
+pub fn estimate_found(
+    estimator: &Estimator,
+    frame: &Mat,
+    faces: &[&FoundFace],
+) -> Result<Vec<FaceEstimate>> {
+    if faces.is_empty() {
+        return Ok(Vec::new());
+    }
+    let inputs = face_inputs(frame_view(frame)?, faces.iter().copied());
+    estimator
+        .estimate_faces(&inputs)
+        .context("gender and age estimation failed")
 }
 
 /// Estimates every found face of `frame` with one batch per net.
@@ -183,21 +254,20 @@ pub fn estimate_faces(
     if faces.is_empty() {
         return Ok(Vec::new());
     }
-    let crops = crop_views(frame, faces.iter().map(|face| face.crop))?;
-    let estimates = estimator
-        .estimate(&crops)
-        .context("gender and age estimation failed")?;
+    let estimates = estimate_found(estimator, frame, &faces.iter().collect::<Vec<_>>())?;
     Ok(faces
         .into_iter()
         .zip(estimates)
-        .map(|(face, estimate)| FaceResult {
+        .map(|(face, estimated)| FaceResult {
             detection: face.detection,
             box_processing: face.box_processing,
             box_original: face.box_original,
-            estimate,
+            estimate: estimated.estimate,
             track_id: None,
             smoothed: false,
             reused: false,
+            landmarks: estimated.landmarks,
+            chip_source: Some(estimated.source),
         })
         .collect())
 }

@@ -53,6 +53,20 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
+    /// Where the aligned estimators take landmarks from. Overrides
+    /// `estimator.alignment.landmarks`.
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    pub landmarks: Option<LandmarksArg>,
+
+    /// Also estimate every face mirrored and average. Sets `estimator.flip_average`.
+    #[arg(long)]
+    pub flip_average: bool,
+
+    /// Score another program's answers on the same photos instead of running ours: CSV with
+    /// the header `path,age,gender,male_probability` (empty values for a photo without a face).
+    #[arg(long, value_name = "CSV")]
+    pub predictions: Option<PathBuf>,
+
     /// Config file whose detector, estimator and processing sections are used.
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -172,6 +186,15 @@ pub enum DetectorArg {
     Yunet,
 }
 
+/// Landmark sources selectable on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LandmarksArg {
+    /// The detector's own (YuNet), dlib's shape predictor for the others.
+    Detector,
+    /// dlib's 5-point shape predictor on every face.
+    Dlib,
+}
+
 /// Estimators selectable on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum EstimatorArg {
@@ -179,4 +202,10 @@ pub enum EstimatorArg {
     Ssrnet,
     /// Levi & Hassner Caffe nets: 8 age groups.
     Caffe,
+    /// dlib's (Cydral) nets on aligned faces: age in years, gender probability.
+    Dlib,
+    /// face-api.js's AgeGenderNet on aligned faces.
+    Faceapi,
+    /// The mean of dlib and face-api.js (the most accurate).
+    Ensemble,
 }

@@ -210,6 +210,9 @@ impl AppConfig {
             self.estimator.kind = match estimator {
                 EstimatorArg::Ssrnet => estimate::EstimatorKind::Ssrnet,
                 EstimatorArg::Caffe => estimate::EstimatorKind::Caffe,
+                EstimatorArg::Dlib => estimate::EstimatorKind::Dlib,
+                EstimatorArg::Faceapi => estimate::EstimatorKind::Faceapi,
+                EstimatorArg::Ensemble => estimate::EstimatorKind::Ensemble,
             };
         }
         if args.headless {

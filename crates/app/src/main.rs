@@ -142,24 +142,47 @@ fn run_pipeline(args: &RunArgs) -> Result<()> {
 }
 
 fn run_eval(args: &EvalArgs) -> Result<()> {
-    let config = load_config(&args.as_run_args())?;
+    let mut config = load_config(&args.as_run_args())?;
+    if let Some(landmarks) = args.landmarks {
+        config.estimator.alignment.landmarks = match landmarks {
+            cli::LandmarksArg::Detector => estimate::LandmarkSource::Detector,
+            cli::LandmarksArg::Dlib => estimate::LandmarkSource::Dlib,
+        };
+    }
+    if args.flip_average {
+        config.estimator.flip_average = true;
+    }
     let labels = eval::read_labels(&args.labels).map_err(usage)?;
     let faces = if args.no_detect {
         eval::FaceSource::WholeImage
     } else {
         eval::FaceSource::LargestDetected
     };
-    let outcomes = eval::evaluate(&config, &labels, faces)?;
-    let detector = if args.no_detect {
-        "no detection".to_owned()
-    } else {
-        format!("{:?}", config.detector.kind)
+    let (outcomes, title) = match &args.predictions {
+        Some(predictions) => (
+            eval::read_predictions(predictions, &labels).map_err(usage)?,
+            format!(
+                "predictions {}, {}",
+                predictions.display(),
+                args.labels.display()
+            ),
+        ),
+        None => {
+            let detector = if args.no_detect {
+                "no detection".to_owned()
+            } else {
+                format!("{:?}", config.detector.kind)
+            };
+            (
+                eval::evaluate(&config, &labels, faces)?,
+                format!(
+                    "{:?} estimator, {detector}, {}",
+                    config.estimator.kind,
+                    args.labels.display()
+                ),
+            )
+        }
     };
-    let title = format!(
-        "{:?} estimator, {detector}, {}",
-        config.estimator.kind,
-        args.labels.display()
-    );
     print!("{}", eval::markdown_report(&title, &outcomes));
     if let Some(path) = &args.json {
         let report = eval::Report::new(&outcomes);

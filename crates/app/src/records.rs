@@ -12,10 +12,10 @@ use serde::Serialize;
 use crate::analysis::FaceResult;
 
 /// Version of the JSON Lines schema, written into every line.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Header of the CSV output.
-const CSV_HEADER: &str = "frame,timestamp_ms,face,track_id,x1,y1,x2,y2,detector_confidence,gender,gender_score,age_years,age_group,smoothed,reused";
+const CSV_HEADER: &str = "frame,timestamp_ms,face,track_id,x1,y1,x2,y2,detector_confidence,gender,gender_score,age_years,age_group,smoothed,reused,male_probability,age_uncertainty,alignment,landmark_scheme,landmarks";
 
 /// One line of the JSON Lines output.
 #[derive(Debug, Serialize)]
@@ -67,6 +67,27 @@ pub struct FaceRecord {
     /// Whether the track's earlier estimate was shown instead of running the nets on this frame
     /// (re-estimation interval).
     pub reused: bool,
+    /// The standard deviation of the age estimate in years (dlib, ensemble).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_uncertainty: Option<f32>,
+    /// What the nets were given: `"crop"` (SSR-Net, Caffe), `"dlib5"` / `"yunet5"` (a chip
+    /// aligned on those landmarks) or `"box"` (no usable landmarks); absent when `reused`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<&'static str>,
+    /// The landmarks the face was aligned on, in original-frame pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landmarks: Option<LandmarksRecord>,
+}
+
+/// The landmarks of a [`FaceRecord`].
+#[derive(Debug, Serialize)]
+pub struct LandmarksRecord {
+    /// `"dlib5"` (dlib's shape predictor: outer and inner corner of the eye on the image's right,
+    /// the same of the other eye, base of the nose) or `"yunet5"` (YuNet: right eye, left eye,
+    /// nose tip, right and left mouth corner, "right" being the subject's).
+    pub scheme: &'static str,
+    /// `[x, y]` of each point, in the scheme's order.
+    pub points: Vec<[f32; 2]>,
 }
 
 impl FaceRecord {
@@ -94,6 +115,16 @@ impl FaceRecord {
             label: estimate.label(),
             smoothed: face.smoothed,
             reused: face.reused,
+            age_uncertainty: estimate.age_uncertainty,
+            alignment: face.chip_source.map(estimate::ChipSource::name),
+            landmarks: face.landmarks.as_ref().map(|landmarks| LandmarksRecord {
+                scheme: landmarks.scheme().name(),
+                points: landmarks
+                    .points()
+                    .iter()
+                    .map(|point| [point.x, point.y])
+                    .collect(),
+            }),
         }
     }
 }
@@ -207,8 +238,20 @@ fn create_parent_dir(path: &Path) -> Result<()> {
 fn csv_row(frame: u64, timestamp_ms: f64, index: usize, face: &FaceRecord) -> String {
     let optional = |value: Option<String>| value.unwrap_or_default();
     let [x1, y1, x2, y2] = face.face_box;
+    let (scheme, points) = match &face.landmarks {
+        Some(landmarks) => (
+            landmarks.scheme,
+            landmarks
+                .points
+                .iter()
+                .map(|[x, y]| format!("{x} {y}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        None => ("", String::new()),
+    };
     format!(
-        "{frame},{timestamp_ms:.3},{index},{},{x1},{y1},{x2},{y2},{},{},{},{},{},{},{}",
+        "{frame},{timestamp_ms:.3},{index},{},{x1},{y1},{x2},{y2},{},{},{},{},{},{},{},{},{},{},{scheme},{points}",
         optional(face.track_id.map(|id| id.to_string())),
         optional(face.detector_confidence.map(|c| c.to_string())),
         face.gender,
@@ -217,5 +260,8 @@ fn csv_row(frame: u64, timestamp_ms: f64, index: usize, face: &FaceRecord) -> St
         face.age_group.unwrap_or_default(),
         face.smoothed,
         face.reused,
+        optional(face.gender_probabilities.map(|[male, _]| male.to_string())),
+        optional(face.age_uncertainty.map(|spread| spread.to_string())),
+        face.alignment.unwrap_or_default(),
     )
 }

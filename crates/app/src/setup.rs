@@ -101,13 +101,34 @@ fn log_detection_threads(plan: &DetectionPlan, runtime: DetectorRuntime) {
 pub fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAnalyzer, String)> {
     let estimator = estimate::Estimator::from_config(&config.estimator, models_dir)
         .map_err(|err| usage(anyhow::Error::new(err).context("cannot load the estimator")))?;
-    let paths = estimator.model_paths();
+    let nets = match (estimator.model_paths(), estimator.landmark_source()) {
+        (Some(paths), _) => format!(
+            "age model {}, gender model {}",
+            paths.age.display(),
+            paths.gender.display()
+        ),
+        (None, landmarks) => {
+            let files: Vec<String> = estimator
+                .model_files()
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect();
+            format!(
+                "models {}, landmarks from the {}",
+                files.join(", "),
+                landmarks.unwrap_or("detector")
+            )
+        }
+    };
+    let flip = if estimator.flip_average() {
+        ", with mirror-image averaging"
+    } else {
+        ""
+    };
     let description = format!(
-        "detector {}; estimator {} (age model {}, gender model {}, padding ratio {})",
+        "detector {}; estimator {} ({nets}, padding ratio {}{flip})",
         config.detector.kind.name(),
         estimator.kind(),
-        paths.age.display(),
-        paths.gender.display(),
         estimator.padding_ratio(),
     );
     let tracker = if config.tracking.enabled {

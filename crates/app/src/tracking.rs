@@ -1,12 +1,12 @@
 //! Stable labels: the faces of a frame go through the tracker, only the faces whose track is due
 //! are estimated (one batch), and each face shows its track's smoothed estimate.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use estimate::{AgeEstimate, Estimate, Estimator, Gender};
 use opencv::core::Mat;
 use track::{AgeValue, EstimateDecision, FaceObservation, StableEstimate, TrackBox, Tracker};
 
-use crate::analysis::{FaceResult, FoundFace, crop_views};
+use crate::analysis::{FaceResult, FoundFace, estimate_found};
 
 /// Tracks, estimates where due, and attaches the tracks' stable estimates to the faces.
 pub fn estimate_tracked(
@@ -33,26 +33,36 @@ pub fn estimate_tracked(
     let fresh = if due.is_empty() {
         Vec::new()
     } else {
-        let crops = crop_views(frame, due.iter().map(|&index| faces[index].crop))?;
-        estimator
-            .estimate(&crops)
-            .context("gender and age estimation failed")?
+        let due_faces: Vec<&FoundFace> = due.iter().map(|&index| &faces[index]).collect();
+        estimate_found(estimator, frame, &due_faces)?
     };
     let mut fresh = due.into_iter().zip(fresh).peekable();
 
     let mut results = Vec::with_capacity(faces.len());
     for (index, (face, assignment)) in faces.into_iter().zip(assignments).enumerate() {
-        let (estimate, smoothed, reused) = match assignment.decision {
-            EstimateDecision::Reuse(stable) => (from_stable(&stable), is_smoothed(&stable), true),
+        let (estimate, smoothed, reused, landmarks, chip_source) = match assignment.decision {
+            EstimateDecision::Reuse(stable) => {
+                (from_stable(&stable), is_smoothed(&stable), true, None, None)
+            }
             EstimateDecision::Estimate(_) => {
-                let Some((_, raw)) = fresh.next_if(|(due_index, _)| *due_index == index) else {
+                let Some((_, fresh)) = fresh.next_if(|(due_index, _)| *due_index == index) else {
                     continue;
                 };
+                let raw = fresh.estimate;
+                let landmarks = fresh.landmarks;
+                let source = Some(fresh.source);
                 match tracker.record_estimate(assignment.track_id, &observation(&raw)) {
-                    Ok(stable) => (from_stable(&stable), is_smoothed(&stable), false),
+                    Ok(stable) => {
+                        let mut shown = from_stable(&stable);
+                        // The spread belongs to this frame's age; a smoothed age has none.
+                        if !stable.age_smoothed {
+                            shown.age_uncertainty = raw.age_uncertainty;
+                        }
+                        (shown, is_smoothed(&stable), false, landmarks, source)
+                    }
                     Err(err) => {
                         tracing::warn!(track = %assignment.track_id, "estimate not added to the track: {err}");
-                        (raw, false, false)
+                        (raw, false, false, landmarks, source)
                     }
                 }
             }
@@ -65,6 +75,8 @@ pub fn estimate_tracked(
             track_id: Some(assignment.track_id.get()),
             smoothed,
             reused,
+            landmarks,
+            chip_source,
         });
     }
     Ok(results)
@@ -115,5 +127,6 @@ fn from_stable(stable: &StableEstimate) -> Estimate {
                 probabilities,
             },
         },
+        age_uncertainty: None,
     }
 }

@@ -20,6 +20,15 @@ pub const SSRNET_PADDING_RATIO: f32 = 0.10;
 pub const CAFFE_PADDING_RATIO: f32 = 0.0;
 /// Largest accepted padding ratio: a box enlarged by its own size on each side.
 pub const MAX_PADDING_RATIO: f32 = 1.0;
+/// Default dlib (Cydral) age model, relative to the models directory.
+pub const DLIB_AGE_MODEL: &str = "age-v1.onnx";
+/// Default dlib (Cydral) gender model, relative to the models directory.
+pub const DLIB_GENDER_MODEL: &str = "gender-v1.onnx";
+/// Default face-api.js AgeGenderNet, converted by `cargo xtask fetch-models`.
+pub const FACEAPI_MODEL: &str = "faceapi_age_gender.onnx";
+/// Face box padding of the aligned estimators' fallback crop (a face without usable landmarks):
+/// about the margin an aligned chip at dlib's padding 0.2 leaves around a detector's box.
+pub const ALIGNED_PADDING_RATIO: f32 = 0.10;
 
 /// Which pair of nets estimates gender and age.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -30,6 +39,14 @@ pub enum EstimatorKind {
     Ssrnet,
     /// Levi & Hassner Caffe nets (converted to ONNX): 8 age groups, 2 genders. `"caffe"`.
     Caffe,
+    /// dlib's (Cydral) age predictor and gender classifier on aligned face chips: age in years
+    /// (expected value over 81 bins, with its spread), gender probability. `"dlib"`.
+    Dlib,
+    /// face-api.js's AgeGenderNet on an aligned face chip: age in years, gender probability.
+    /// `"faceapi"`.
+    Faceapi,
+    /// The mean of `dlib` and `faceapi` (ages and male probabilities). `"ensemble"`.
+    Ensemble,
 }
 
 impl EstimatorKind {
@@ -38,7 +55,24 @@ impl EstimatorKind {
         match self {
             Self::Ssrnet => (SSRNET_AGE_MODEL, SSRNET_GENDER_MODEL),
             Self::Caffe => (CAFFE_AGE_MODEL, CAFFE_GENDER_MODEL),
+            Self::Dlib | Self::Faceapi | Self::Ensemble => (DLIB_AGE_MODEL, DLIB_GENDER_MODEL),
         }
+    }
+
+    /// Whether this estimator's nets take aligned face chips (built from landmarks) rather than
+    /// the box crop of the original program.
+    pub fn uses_aligned_chips(self) -> bool {
+        matches!(self, Self::Dlib | Self::Faceapi | Self::Ensemble)
+    }
+
+    /// Whether the dlib (Cydral) nets run.
+    pub fn runs_dlib(self) -> bool {
+        matches!(self, Self::Dlib | Self::Ensemble)
+    }
+
+    /// Whether face-api.js's AgeGenderNet runs.
+    pub fn runs_faceapi(self) -> bool {
+        matches!(self, Self::Faceapi | Self::Ensemble)
     }
 
     /// The padding ratio the original program used with these nets.
@@ -46,6 +80,7 @@ impl EstimatorKind {
         match self {
             Self::Ssrnet => SSRNET_PADDING_RATIO,
             Self::Caffe => CAFFE_PADDING_RATIO,
+            Self::Dlib | Self::Faceapi | Self::Ensemble => ALIGNED_PADDING_RATIO,
         }
     }
 }
@@ -55,6 +90,9 @@ impl fmt::Display for EstimatorKind {
         f.write_str(match self {
             Self::Ssrnet => "ssrnet",
             Self::Caffe => "caffe",
+            Self::Dlib => "dlib",
+            Self::Faceapi => "faceapi",
+            Self::Ensemble => "ensemble",
         })
     }
 }
@@ -62,10 +100,14 @@ impl fmt::Display for EstimatorKind {
 /// Configuration of the age/gender estimator. Every field is optional in a config file:
 ///
 /// ```toml
-/// kind = "ssrnet"                 # or "caffe"
+/// kind = "ssrnet"                 # or "caffe", "dlib", "faceapi", "ensemble"
 /// age_model = "ssrnet_age.onnx"   # relative paths are inside the models directory
 /// gender_model = "/abs/gender.onnx"
 /// padding_ratio = 0.1             # face box padding on each side, fraction of the box size
+/// flip_average = false            # also estimate the mirrored face and average
+///
+/// [alignment]                     # the aligned estimators (dlib, faceapi, ensemble)
+/// landmarks = "detector"          # or "dlib"
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -76,8 +118,18 @@ pub struct EstimatorConfig {
     pub age_model: Option<PathBuf>,
     /// Gender model; `None` is the kind's default file in the models directory.
     pub gender_model: Option<PathBuf>,
-    /// Face box padding ratio; `None` is the kind's default (0.10 SSR-Net, 0.0 Caffe).
+    /// Face box padding ratio; `None` is the kind's default (0.10 SSR-Net, 0.0 Caffe, 0.10 for
+    /// the aligned estimators' fallback crop).
     pub padding_ratio: Option<f32>,
+    /// face-api.js's AgeGenderNet (`faceapi`, `ensemble`); `None` is
+    /// [`FACEAPI_MODEL`] in the models directory.
+    pub faceapi_model: Option<PathBuf>,
+    /// Also estimate each face mirrored left to right and average the two estimates.
+    pub flip_average: bool,
+    /// How the aligned estimators find landmarks and cut chips.
+    pub alignment: crate::alignment::AlignmentConfig,
+    /// `ensemble`: how to combine the dlib and face-api.js estimates.
+    pub ensemble: crate::ensemble::EnsembleConfig,
 }
 
 impl EstimatorConfig {
@@ -100,6 +152,12 @@ impl EstimatorConfig {
     pub fn gender_model_path(&self, models_dir: &Path) -> PathBuf {
         let default = self.kind.default_model_files().1;
         models_dir.join(self.gender_model.as_deref().unwrap_or(Path::new(default)))
+    }
+
+    /// face-api.js's AgeGenderNet path, resolved like [`Self::age_model_path`].
+    pub fn faceapi_model_path(&self, models_dir: &Path) -> PathBuf {
+        let default = Path::new(FACEAPI_MODEL);
+        models_dir.join(self.faceapi_model.as_deref().unwrap_or(default))
     }
 
     /// The padding ratio to apply: the configured one or the kind's default.

@@ -16,6 +16,58 @@ pub enum EstimateError {
     #[error(transparent)]
     InvalidImage(#[from] face::FaceError),
 
+    /// A face chip does not have the size its net takes (a bug of the caller, not of the input).
+    #[error("a {width}x{height} face chip was given to a net that takes {expected}x{expected}")]
+    ChipSize {
+        /// Width of the chip given.
+        width: usize,
+        /// Height of the chip given.
+        height: usize,
+        /// The side the net takes.
+        expected: usize,
+    },
+
+    /// A face's crop lies wholly outside its frame.
+    #[error(
+        "the face crop {left},{top}..{right},{bottom} has no pixel inside the {width}x{height} frame"
+    )]
+    CropOutsideFrame {
+        /// Left column of the crop.
+        left: i32,
+        /// Top row of the crop.
+        top: i32,
+        /// Right column of the crop (inclusive).
+        right: i32,
+        /// Bottom row of the crop (inclusive).
+        bottom: i32,
+        /// Frame width.
+        width: usize,
+        /// Frame height.
+        height: usize,
+    },
+
+    /// A setting of the estimator is out of range.
+    #[error("{key} = {value} is out of range: use a value from {range}")]
+    InvalidSetting {
+        /// The configuration key.
+        key: &'static str,
+        /// The value given.
+        value: f64,
+        /// The accepted range, in words.
+        range: &'static str,
+    },
+
+    /// An aligned estimator's nets gave no estimate for some faces (a bug, not an input error).
+    #[error("the {kind} estimator's nets did not give one estimate per face")]
+    NoAlignedNet {
+        /// The estimator.
+        kind: crate::EstimatorKind,
+    },
+
+    /// dlib's shape predictor or a face chip failed.
+    #[error(transparent)]
+    Align(#[from] align::AlignError),
+
     /// A resize target was empty or too large to allocate.
     #[error(
         "cannot resize to {width}x{height}: the target must be non-empty and fit in memory; \

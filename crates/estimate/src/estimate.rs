@@ -13,6 +13,20 @@ pub const AGE_GROUPS: [&str; AGE_GROUP_COUNT] = [
 /// SSR-Net gender scores at or above this are Male (`gender >= 0.5` in the original program).
 pub const SSRNET_MALE_THRESHOLD: f32 = 0.5;
 
+/// A probability of Male at or above this is Male (the aligned estimators).
+pub const MALE_PROBABILITY_THRESHOLD: f32 = 0.5;
+
+/// Index of the first largest value (numpy's `argmax` on finite values).
+fn first_largest(values: &[f32]) -> usize {
+    let mut best = 0;
+    for (index, value) in values.iter().enumerate() {
+        if *value > values[best] {
+            best = index;
+        }
+    }
+    best
+}
+
 /// Estimated gender of a face.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Gender {
@@ -95,6 +109,10 @@ pub struct Estimate {
     pub gender_probabilities: Option<[f32; 2]>,
     /// The estimated age.
     pub age: AgeEstimate,
+    /// How uncertain the age in years is: the standard deviation (years) of the age net's
+    /// distribution over ages (dlib), of the estimators combined (ensemble); `None` where the
+    /// net gives no such figure (SSR-Net, Caffe, face-api.js alone).
+    pub age_uncertainty: Option<f32>,
 }
 
 impl Estimate {
@@ -105,6 +123,83 @@ impl Estimate {
             gender_score,
             gender_probabilities: None,
             age: AgeEstimate::Years(age_years),
+            age_uncertainty: None,
+        }
+    }
+
+    /// An estimate from a probability of Male (Male at 0.5 or more) and an age in years with
+    /// its uncertainty: what the dlib, face-api.js and ensemble estimators give.
+    pub fn from_probability(
+        male_probability: f32,
+        age_years: f32,
+        age_uncertainty: Option<f32>,
+    ) -> Self {
+        Self {
+            gender: if male_probability >= MALE_PROBABILITY_THRESHOLD {
+                Gender::Male
+            } else {
+                Gender::Female
+            },
+            gender_score: male_probability,
+            gender_probabilities: Some([male_probability, 1.0 - male_probability]),
+            age: AgeEstimate::Years(age_years),
+            age_uncertainty,
+        }
+    }
+
+    /// The mean of two estimates of the same face by the same estimator (e.g. of the face and
+    /// its mirror image): scores, probabilities and ages averaged, the gender and the age group
+    /// decided again from the averages as the estimator decides them.
+    pub fn mean(&self, other: &Estimate) -> Estimate {
+        let mean = |a: f32, b: f32| (a + b) / 2.0;
+        let gender_score = mean(self.gender_score, other.gender_score);
+        let gender_probabilities = match (self.gender_probabilities, other.gender_probabilities) {
+            (Some(a), Some(b)) => Some([mean(a[0], b[0]), mean(a[1], b[1])]),
+            _ => None,
+        };
+        let gender = match gender_probabilities {
+            // [Male, Female]: Male when it is at least as probable, as argmax takes the first.
+            Some([male, female]) => {
+                if male >= female {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                }
+            }
+            None => Gender::from_ssrnet_score(gender_score),
+        };
+        let age = match (self.age, other.age) {
+            (AgeEstimate::Years(a), AgeEstimate::Years(b)) => AgeEstimate::Years(mean(a, b)),
+            (
+                AgeEstimate::Group {
+                    probabilities: a, ..
+                },
+                AgeEstimate::Group {
+                    probabilities: b, ..
+                },
+            ) => {
+                let mut probabilities = [0f32; AGE_GROUP_COUNT];
+                for (out, (x, y)) in probabilities.iter_mut().zip(a.iter().zip(&b)) {
+                    *out = mean(*x, *y);
+                }
+                let index = first_largest(&probabilities);
+                AgeEstimate::Group {
+                    index,
+                    probabilities,
+                }
+            }
+            (first, _) => first,
+        };
+        let age_uncertainty = match (self.age_uncertainty, other.age_uncertainty) {
+            (Some(a), Some(b)) => Some(mean(a, b)),
+            (one, other) => one.or(other),
+        };
+        Estimate {
+            gender,
+            gender_score,
+            gender_probabilities,
+            age,
+            age_uncertainty,
         }
     }
 
@@ -139,6 +234,7 @@ mod tests {
             gender_score: 0.1,
             gender_probabilities: Some([0.1, 0.9]),
             age,
+            age_uncertainty: None,
         };
         assert_eq!(estimate.label(), "Female,(25-32)");
         let broken = AgeEstimate::Group {
@@ -146,5 +242,43 @@ mod tests {
             probabilities: [0.0; AGE_GROUP_COUNT],
         };
         assert_eq!(broken.label(), "?");
+    }
+
+    #[test]
+    fn probabilities_decide_the_gender_at_one_half() {
+        let estimate = Estimate::from_probability(0.5, 31.5, Some(4.0));
+        assert_eq!(estimate.gender, Gender::Male);
+        assert_eq!(estimate.gender_probabilities, Some([0.5, 0.5]));
+        assert_eq!(estimate.label(), "Male,31");
+        assert_eq!(Estimate::from_probability(0.49, 3.0, None).gender, Gender::Female);
+    }
+
+    #[test]
+    fn the_mean_of_two_estimates_decides_again() {
+        let a = Estimate::from_probability(0.8, 30.0, Some(2.0));
+        let b = Estimate::from_probability(0.1, 40.0, Some(4.0));
+        let mean = a.mean(&b);
+        assert_eq!(mean.gender, Gender::Female);
+        assert!((mean.gender_score - 0.45).abs() < 1e-6);
+        assert_eq!(mean.age, AgeEstimate::Years(35.0));
+        assert_eq!(mean.age_uncertainty, Some(3.0));
+        let mut young = [0.0; AGE_GROUP_COUNT];
+        young[1] = 1.0;
+        let mut old = [0.0; AGE_GROUP_COUNT];
+        old[6] = 0.6;
+        old[1] = 0.4;
+        let group = |probabilities| Estimate {
+            gender: Gender::Male,
+            gender_score: 1.0,
+            gender_probabilities: Some([1.0, 0.0]),
+            age: AgeEstimate::Group {
+                index: 0,
+                probabilities,
+            },
+            age_uncertainty: None,
+        };
+        let mean = group(young).mean(&group(old));
+        assert_eq!(mean.age.group_label(), Some("(4-6)"));
+        assert_eq!(mean.gender, Gender::Male);
     }
 }

@@ -25,9 +25,15 @@
 //! Preprocessing reproduces the original Python program bit for bit (see [`preprocess`]);
 //! [`SsrNet::run_blob`] runs the nets on a ready-made input blob.
 
+mod aligned;
+mod alignment;
 pub mod caffe;
-pub mod faceapi;
 mod config;
+pub mod dlib;
+mod ensemble;
+mod face_input;
+pub mod faceapi;
+mod flip;
 mod error;
 mod estimate;
 mod estimator;
@@ -39,13 +45,22 @@ pub mod preprocess;
 mod ssrnet;
 
 pub use caffe::{CaffeNets, RawCaffeOutputs};
+pub use alignment::{
+    AlignmentConfig, DEFAULT_FACEAPI_PADDING, LandmarkSource, MAX_CHIP_PADDING,
+    SHAPE_PREDICTOR_MODEL,
+};
 pub use config::{
-    CAFFE_AGE_MODEL, CAFFE_GENDER_MODEL, CAFFE_PADDING_RATIO, EstimatorConfig, EstimatorKind,
+    ALIGNED_PADDING_RATIO, CAFFE_AGE_MODEL, CAFFE_GENDER_MODEL, CAFFE_PADDING_RATIO,
+    DLIB_AGE_MODEL, DLIB_GENDER_MODEL, EstimatorConfig, EstimatorKind, FACEAPI_MODEL,
     MAX_PADDING_RATIO, SSRNET_AGE_MODEL, SSRNET_GENDER_MODEL, SSRNET_PADDING_RATIO,
 };
+pub use ensemble::{DEFAULT_DLIB_WEIGHT, EnsembleConfig};
+pub use face::{FaceError, PixelRect};
+pub use face_input::{ChipSource, FaceEstimate, FaceInput};
 pub use error::{BoxedSource, EstimateError, FETCH_MODELS_HINT};
 pub use estimate::{
-    AGE_GROUP_COUNT, AGE_GROUPS, AgeEstimate, Estimate, Gender, SSRNET_MALE_THRESHOLD,
+    AGE_GROUP_COUNT, AGE_GROUPS, AgeEstimate, Estimate, Gender, MALE_PROBABILITY_THRESHOLD,
+    SSRNET_MALE_THRESHOLD,
 };
 pub use estimator::Estimator;
 pub use face::{BGR_CHANNELS, BgrImage, LandmarkScheme, Landmarks, Point};

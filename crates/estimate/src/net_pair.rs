@@ -73,4 +73,35 @@ impl NetPair {
             genders: genders?,
         })
     }
+
+    /// Runs `n` items through both nets in parallel, each net on its own input (for nets that
+    /// take different input sizes, as dlib's): `age_blob` and `gender_blob` are row-major.
+    /// `alongside` runs on the gender net's thread after it (a third net of the estimator), so
+    /// three nets take two threads. An empty batch returns empty outputs without running them.
+    pub(crate) fn run_each<T: Send>(
+        &self,
+        age_blob: Vec<f32>,
+        gender_blob: Vec<f32>,
+        n: usize,
+        outputs: (usize, usize),
+        alongside: impl FnOnce() -> Result<T, EstimateError> + Send,
+    ) -> Result<(PairOutputs, T), EstimateError> {
+        let (age_outputs, gender_outputs) = outputs;
+        let age_input = self.age.input(age_blob, n)?;
+        let gender_input = self.gender.input(gender_blob, n)?;
+        let (ages, (genders, other)) = self.runner.run(
+            || self.age.run(age_input, n, age_outputs),
+            || {
+                let genders = self.gender.run(gender_input, n, gender_outputs);
+                (genders, alongside())
+            },
+        );
+        Ok((
+            PairOutputs {
+                ages: ages?,
+                genders: genders?,
+            },
+            other?,
+        ))
+    }
 }

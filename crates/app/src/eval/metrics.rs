@@ -73,6 +73,8 @@ pub struct Outcome {
     pub gender: Gender,
     /// The estimate, or `None` when no face was detected.
     pub estimate: Option<Estimate>,
+    /// Whether an aligned estimator found no usable landmarks and took the face box instead.
+    pub fallback: bool,
 }
 
 /// Accuracy figures over a set of images.
@@ -85,6 +87,8 @@ pub struct Metrics {
     pub misses: usize,
     /// Faces estimated.
     pub estimated: usize,
+    /// Faces an aligned estimator took from the box because it found no usable landmarks.
+    pub box_fallbacks: usize,
     /// Share of estimated faces with the right gender.
     pub gender_accuracy: Option<f64>,
     /// Mean absolute age error in years (SSR-Net).
@@ -111,6 +115,7 @@ impl Metrics {
                 continue;
             };
             metrics.estimated += 1;
+            metrics.box_fallbacks += usize::from(outcome.fallback);
             gender_right += usize::from(estimate.gender == outcome.gender);
             match estimate.age {
                 AgeEstimate::Years(years) => {
@@ -199,6 +204,7 @@ mod tests {
                 index,
                 probabilities: [0.0; 8],
             },
+            age_uncertainty: None,
         })
     }
 
@@ -236,16 +242,19 @@ mod tests {
                 age: 30,
                 gender: Gender::Male,
                 estimate: years(Gender::Male, 33.0),
+                fallback: false,
             },
             Outcome {
                 age: 10,
                 gender: Gender::Female,
                 estimate: years(Gender::Male, 20.0),
+                fallback: false,
             },
             Outcome {
                 age: 50,
                 gender: Gender::Female,
                 estimate: None,
+                fallback: false,
             },
         ];
         let metrics = Metrics::over(&outcomes);
@@ -266,16 +275,19 @@ mod tests {
                 age: 30,
                 gender: Gender::Male,
                 estimate: group(4),
+                fallback: false,
             },
             Outcome {
                 age: 30,
                 gender: Gender::Male,
                 estimate: group(5),
+                fallback: false,
             },
             Outcome {
                 age: 30,
                 gender: Gender::Female,
                 estimate: group(2),
+                fallback: false,
             },
         ];
         let metrics = Metrics::over(&outcomes);

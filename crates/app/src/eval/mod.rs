@@ -2,24 +2,25 @@
 
 mod labels;
 mod metrics;
+mod predictions;
 mod report;
 
 use std::sync::Mutex;
 
 use anyhow::{Context, Result, anyhow};
-use estimate::Estimator;
+use estimate::{ChipSource, Estimator};
 use indicatif::{ProgressBar, ProgressStyle};
-use opencv::core::Rect;
 use opencv::imgcodecs;
 use opencv::prelude::*;
 use rayon::prelude::*;
 
-use crate::analysis::{FaceFinder, crop_views};
+use crate::analysis::{FaceFinder, face_inputs, frame_view};
 use crate::config::AppConfig;
 use crate::failure::usage;
 
 pub use labels::{LabelledImage, read_labels};
 pub use metrics::{Outcome, Report};
+pub use predictions::read_predictions;
 
 /// Progress bar layout.
 const PROGRESS_TEMPLATE: &str =
@@ -102,31 +103,39 @@ fn evaluate_one(
             image.path.display()
         ));
     }
-    let crop = if finders.is_empty() {
-        Some(Rect::new(0, 0, pixels.cols(), pixels.rows()))
+    let frame = frame_view(&pixels)?;
+    let estimated = if finders.is_empty() {
+        estimator.estimate_faces(&[estimate::FaceInput {
+            frame,
+            face_box: whole_image(&frame),
+            crop: whole_image(&frame),
+            landmarks: None,
+        }])?
     } else {
         let slot = rayon::current_thread_index().unwrap_or(0) % finders.len();
         let mut finder = finders[slot]
             .lock()
             .map_err(|_| anyhow!("a detector thread panicked"))?;
         let (faces, _) = finder.find(&pixels)?;
-        faces
-            .into_iter()
-            .max_by_key(|face| face.crop.area())
-            .map(|face| face.crop)
+        drop(finder);
+        let largest = faces.iter().max_by_key(|face| face.crop.area());
+        estimator.estimate_faces(&face_inputs(frame, largest))?
     };
-    let estimate = match crop {
-        Some(rect) => {
-            let views = crop_views(&pixels, [rect])?;
-            estimator.estimate(&views)?.into_iter().next()
-        }
-        None => None,
-    };
+    let estimated = estimated.into_iter().next();
     Ok(Outcome {
         age: image.age,
         gender: image.gender,
-        estimate,
+        fallback: estimated
+            .as_ref()
+            .is_some_and(|face| face.source == ChipSource::BoxFallback),
+        estimate: estimated.map(|face| face.estimate),
     })
+}
+
+/// The whole of `image` as a box.
+fn whole_image(image: &estimate::BgrImage<'_>) -> estimate::PixelRect {
+    let side = |pixels: usize| i32::try_from(pixels).unwrap_or(i32::MAX) - 1;
+    estimate::PixelRect::new(0, 0, side(image.width()), side(image.height()))
 }
 
 /// Builds the Markdown table of `outcomes` under `title`.

@@ -62,11 +62,13 @@ mod tests {
                 age: 30,
                 gender: Gender::Male,
                 estimate: Some(Estimate::from_ssrnet(0.9, 33.0)),
+                fallback: false,
             },
             Outcome {
                 age: 5,
                 gender: Gender::Female,
                 estimate: None,
+                fallback: false,
             },
         ];
         let text = markdown("ssrnet", &Report::new(&outcomes));

@@ -141,6 +141,7 @@ pub fn estimate_from(gender: &[f32; GENDER_CLASS_COUNT], age: &[f32; AGE_GROUP_C
             index: argmax(age),
             probabilities: *age,
         },
+        age_uncertainty: None,
     }
 }
 

@@ -7,5 +7,7 @@
 //! face-api.js age and gender nets were trained on.
 
 mod error;
+mod shape_predictor;
 
 pub use error::AlignError;
+pub use shape_predictor::ShapePredictor;

@@ -28,6 +28,7 @@
 pub mod caffe;
 pub mod faceapi;
 mod config;
+mod denormals;
 mod error;
 mod estimate;
 mod estimator;

@@ -85,7 +85,7 @@ function readCrop(file) {
 // Synthetic inputs from formulas (x, y = column, row; c = 0 R, 1 G, 2 B), repeated in the test.
 const SYNTHETIC = [
   { name: 'synthetic_gradient', formula: '(2x + 3y + 85c) mod 256', f: (x, y, c) => (2 * x + 3 * y + 85 * c) % 256 },
-  { name: 'synthetic_checker', formula: '((x div 8 + y div 8) mod 2) * 160 + 40c + 16', f: (x, y, c) => (((Math.floor(x / 8) + Math.floor(y / 8)) % 2) * 160) + 40 * c + 16 },
+  { name: 'synthetic_checker', formula: '((x div 8 + y div 8) mod 2) * 160 + 32c + 16', f: (x, y, c) => (((Math.floor(x / 8) + Math.floor(y / 8)) % 2) * 160) + 32 * c + 16 },
 ];
 
 function synthetic(f) {

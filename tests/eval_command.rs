@@ -161,7 +161,11 @@ fn predictions_of_other_photos_are_refused() {
     let labels = dir.path().join("labels.csv");
     std::fs::write(&labels, "path,age,gender\nimg/a.jpg,30,M\n").unwrap();
     let predictions = dir.path().join("p.csv");
-    std::fs::write(&predictions, "path,age,gender,male_probability\nimg/b.jpg,31,M,0.9\n").unwrap();
+    std::fs::write(
+        &predictions,
+        "path,age,gender,male_probability\nimg/b.jpg,31,M,0.9\n",
+    )
+    .unwrap();
     let output = run_app(&[
         "eval",
         "--labels",

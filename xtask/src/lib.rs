@@ -1,6 +1,6 @@
 //! Project tasks behind `cargo xtask`: fetching the model files and sample clips listed in
 //! `models/manifest.toml`, and converting the SSR-Net (Keras `.h5`) and Levi-Hassner (Caffe) nets
-//! to ONNX with our own pure-Rust converters.
+//! and face-api.js AgeGenderNet (TensorFlow.js) to ONNX with our own pure-Rust converters.
 
 pub mod caffe;
 pub mod convert;
@@ -10,3 +10,4 @@ pub mod fsutil;
 pub mod manifest;
 pub mod onnx;
 pub mod ssrnet;
+pub mod tfjs;

@@ -37,6 +37,21 @@ pub enum AlignError {
         reason: String,
     },
 
+    /// The points given for a face chip fix no similarity transform (too few, unequal counts,
+    /// not finite, or all at one place).
+    #[error("cannot align a face chip: {reason}")]
+    ChipPoints {
+        /// What is wrong with the points.
+        reason: &'static str,
+    },
+
+    /// A chip's size, padding or rectangle is out of range.
+    #[error("invalid face chip: {reason}")]
+    ChipGeometry {
+        /// Which value is out of range, and what it is.
+        reason: String,
+    },
+
     /// An image or landmarks given to this crate do not hold together.
     #[error(transparent)]
     Face(#[from] face::FaceError),

@@ -6,6 +6,12 @@
 //! whatever the face's size, position and roll in the frame: the input the dlib (Cydral) and
 //! face-api.js age and gender nets were trained on.
 
+mod chip;
 mod error;
+mod shape_predictor;
 
+pub use chip::{
+    Chip, ChipDetails, ChipRect, DLIB5_TEMPLATE, Similarity, YUNET5_TEMPLATE, extract_chip,
+};
 pub use error::AlignError;
+pub use shape_predictor::ShapePredictor;

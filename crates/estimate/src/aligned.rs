@@ -16,6 +16,9 @@ use crate::face_input::{FaceEstimate, FaceInput};
 use crate::faceapi::{FACEAPI_INPUT_SIZE, FaceApiNet, faceapi_blob};
 use crate::flip::MirroredImage;
 
+/// Side of face-api.js's chip, in the chip code's unit.
+const FACEAPI_CHIP_SIZE: u32 = FACEAPI_INPUT_SIZE as u32;
+
 /// The chips of a batch, one per face, and with `flip_average` their mirror images after them.
 struct ChipBatch {
     chips: Vec<Chip>,
@@ -25,7 +28,10 @@ struct ChipBatch {
 impl ChipBatch {
     fn new(chips: Vec<Chip>, flip: bool) -> Self {
         let mirrored = if flip {
-            chips.iter().map(|chip| MirroredImage::of(&chip.view())).collect()
+            chips
+                .iter()
+                .map(|chip| MirroredImage::of(&chip.view()))
+                .collect()
         } else {
             Vec::new()
         };
@@ -146,7 +152,7 @@ impl AlignedNets {
             None => None,
         };
         let faceapi_chips = match self.faceapi {
-            Some(_) => Some(cut(FACEAPI_INPUT_SIZE, self.faceapi_padding, &mut aligned)?),
+            Some(_) => Some(cut(FACEAPI_CHIP_SIZE, self.faceapi_padding, &mut aligned)?),
             None => None,
         };
 
@@ -156,7 +162,9 @@ impl AlignedNets {
             };
             let views = chips.views()?;
             let raw = net.run_blob(&faceapi_blob(&views)?, views.len())?;
-            Ok(Some(raw.ages.into_iter().zip(raw.male_probabilities).collect()))
+            Ok(Some(
+                raw.ages.into_iter().zip(raw.male_probabilities).collect(),
+            ))
         };
         let (dlib_outputs, faceapi_outputs) = match (&self.dlib, &dlib_chips) {
             (Some(dlib), Some((age_chips, gender_chips))) => {

@@ -164,7 +164,10 @@ impl Aligner {
             }
         }
         let square = padded_square(&face.face_box, self.fallback_padding);
-        Ok(align::extract_chip(&face.frame, &ChipDetails::from_box(&square, size))?)
+        Ok(align::extract_chip(
+            &face.frame,
+            &ChipDetails::from_box(&square, size),
+        )?)
     }
 }
 

@@ -24,8 +24,6 @@ pub const MAX_PADDING_RATIO: f32 = 1.0;
 pub const DLIB_AGE_MODEL: &str = "age-v1.onnx";
 /// Default dlib (Cydral) gender model, relative to the models directory.
 pub const DLIB_GENDER_MODEL: &str = "gender-v1.onnx";
-/// Default face-api.js AgeGenderNet, converted by `cargo xtask fetch-models`.
-pub const FACEAPI_MODEL: &str = "faceapi_age_gender.onnx";
 /// Face box padding of the aligned estimators' fallback crop (a face without usable landmarks):
 /// about the margin an aligned chip at dlib's padding 0.2 leaves around a detector's box.
 pub const ALIGNED_PADDING_RATIO: f32 = 0.10;
@@ -122,7 +120,7 @@ pub struct EstimatorConfig {
     /// the aligned estimators' fallback crop).
     pub padding_ratio: Option<f32>,
     /// face-api.js's AgeGenderNet (`faceapi`, `ensemble`); `None` is
-    /// [`FACEAPI_MODEL`] in the models directory.
+    /// [`crate::faceapi::FACEAPI_AGE_GENDER_MODEL`] in the models directory.
     pub faceapi_model: Option<PathBuf>,
     /// Also estimate each face mirrored left to right and average the two estimates.
     pub flip_average: bool,
@@ -156,7 +154,7 @@ impl EstimatorConfig {
 
     /// face-api.js's AgeGenderNet path, resolved like [`Self::age_model_path`].
     pub fn faceapi_model_path(&self, models_dir: &Path) -> PathBuf {
-        let default = Path::new(FACEAPI_MODEL);
+        let default = Path::new(crate::faceapi::FACEAPI_AGE_GENDER_MODEL);
         models_dir.join(self.faceapi_model.as_deref().unwrap_or(default))
     }
 

@@ -154,4 +154,18 @@ pub enum EstimateError {
         /// The configured value.
         value: f32,
     },
+
+    /// A chip for face-api's AgeGenderNet is not of the net's input size.
+    #[error(
+        "face-api chip is {width}x{height}, the AgeGenderNet needs {expected}x{expected}; \
+         align or resize the face to that size first"
+    )]
+    FaceApiChipSize {
+        /// Width of the chip given.
+        width: usize,
+        /// Height of the chip given.
+        height: usize,
+        /// The net's input side (112).
+        expected: usize,
+    },
 }

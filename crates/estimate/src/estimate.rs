@@ -250,7 +250,10 @@ mod tests {
         assert_eq!(estimate.gender, Gender::Male);
         assert_eq!(estimate.gender_probabilities, Some([0.5, 0.5]));
         assert_eq!(estimate.label(), "Male,31");
-        assert_eq!(Estimate::from_probability(0.49, 3.0, None).gender, Gender::Female);
+        assert_eq!(
+            Estimate::from_probability(0.49, 3.0, None).gender,
+            Gender::Female
+        );
     }
 
     #[test]

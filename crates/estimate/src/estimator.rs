@@ -70,9 +70,13 @@ impl Estimator {
                 &config.age_model_path(models_dir),
                 &config.gender_model_path(models_dir),
             )?)),
-            EstimatorKind::Dlib | EstimatorKind::Faceapi | EstimatorKind::Ensemble => Nets::Aligned(
-                Box::new(AlignedNets::load(config, models_dir, padding_ratio)?),
-            ),
+            EstimatorKind::Dlib | EstimatorKind::Faceapi | EstimatorKind::Ensemble => {
+                Nets::Aligned(Box::new(AlignedNets::load(
+                    config,
+                    models_dir,
+                    padding_ratio,
+                )?))
+            }
         };
         let estimator = Self {
             kind: config.kind,

@@ -52,6 +52,9 @@ mod tests {
         assert_eq!(view.pixel(1, 0), Some([1, 2, 3]));
         assert_eq!(view.pixel(0, 1), Some([10, 11, 12]));
         assert_eq!(MirroredImage::of(&view), MirroredImage::of(&view));
-        assert_eq!(MirroredImage::of(&view).view().unwrap().pixel(0, 0), Some([1, 2, 3]));
+        assert_eq!(
+            MirroredImage::of(&view).view().unwrap().pixel(0, 0),
+            Some([1, 2, 3])
+        );
     }
 }

@@ -29,14 +29,15 @@ mod aligned;
 mod alignment;
 pub mod caffe;
 mod config;
+mod denormals;
 pub mod dlib;
 mod ensemble;
-mod face_input;
-pub mod faceapi;
-mod flip;
 mod error;
 mod estimate;
 mod estimator;
+mod face_input;
+pub mod faceapi;
+mod flip;
 mod models;
 mod net_pair;
 mod onnx_net;
@@ -44,19 +45,18 @@ mod pair;
 pub mod preprocess;
 mod ssrnet;
 
-pub use caffe::{CaffeNets, RawCaffeOutputs};
 pub use alignment::{
     AlignmentConfig, DEFAULT_FACEAPI_PADDING, LandmarkSource, MAX_CHIP_PADDING,
     SHAPE_PREDICTOR_MODEL,
 };
+pub use caffe::{CaffeNets, RawCaffeOutputs};
 pub use config::{
     ALIGNED_PADDING_RATIO, CAFFE_AGE_MODEL, CAFFE_GENDER_MODEL, CAFFE_PADDING_RATIO,
-    DLIB_AGE_MODEL, DLIB_GENDER_MODEL, EstimatorConfig, EstimatorKind, FACEAPI_MODEL,
-    MAX_PADDING_RATIO, SSRNET_AGE_MODEL, SSRNET_GENDER_MODEL, SSRNET_PADDING_RATIO,
+    DLIB_AGE_MODEL, DLIB_GENDER_MODEL, EstimatorConfig, EstimatorKind, MAX_PADDING_RATIO,
+    SSRNET_AGE_MODEL, SSRNET_GENDER_MODEL, SSRNET_PADDING_RATIO,
 };
+pub use dlib::{DlibNets, RawDlibOutputs};
 pub use ensemble::{DEFAULT_DLIB_WEIGHT, EnsembleConfig};
-pub use face::{FaceError, PixelRect};
-pub use face_input::{ChipSource, FaceEstimate, FaceInput};
 pub use error::{BoxedSource, EstimateError, FETCH_MODELS_HINT};
 pub use estimate::{
     AGE_GROUP_COUNT, AGE_GROUPS, AgeEstimate, Estimate, Gender, MALE_PROBABILITY_THRESHOLD,
@@ -64,5 +64,8 @@ pub use estimate::{
 };
 pub use estimator::Estimator;
 pub use face::{BGR_CHANNELS, BgrImage, LandmarkScheme, Landmarks, Point};
+pub use face::{FaceError, PixelRect};
+pub use face_input::{ChipSource, FaceEstimate, FaceInput};
+pub use faceapi::{FACEAPI_AGE_GENDER_MODEL, FaceApiNet, RawFaceApiOutputs};
 pub use models::{MODELS_DIR_ENV, ModelPaths, default_models_dir};
 pub use ssrnet::{RawSsrOutputs, SsrNet};

@@ -19,6 +19,7 @@ use std::time::Instant;
 
 use tract_onnx::prelude::*;
 
+use crate::denormals::FlushDenormals;
 use crate::error::EstimateError;
 
 /// Name of the symbolic batch dimension of every net's input.
@@ -101,8 +102,21 @@ impl OnnxNet {
     }
 
     /// Runs the net on `input` (`batch` items) and returns its first output, checked to be
-    /// `[batch, outputs_per_item]`, as a flat row-major vector.
+    /// `[batch, outputs_per_item]`, as a flat row-major vector. Denormal floats are flushed to
+    /// zero on the calling thread during the run and its previous float mode restored after.
     pub(crate) fn run(
+        &self,
+        input: TValue,
+        batch: usize,
+        outputs_per_item: usize,
+    ) -> Result<Vec<f32>, EstimateError> {
+        // On whatever thread runs the net, and only while it runs (see `denormals`).
+        let _flush = FlushDenormals::new();
+        self.run_in_current_float_mode(input, batch, outputs_per_item)
+    }
+
+    /// [`OnnxNet::run`] without touching the thread's float mode: the tests compare the two.
+    pub(crate) fn run_in_current_float_mode(
         &self,
         input: TValue,
         batch: usize,

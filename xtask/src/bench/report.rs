@@ -393,6 +393,91 @@ impl BenchReport {
                 );
             }
         }
+        self.aligned_nets_section(md);
+    }
+
+    /// tract against onnxruntime on the aligned estimators' nets (issue #20), or why a net is
+    /// absent.
+    fn aligned_nets_section(&self, md: &mut String) {
+        use nets::aligned;
+        let _ = writeln!(
+            md,
+            "\n## Aligned estimators' nets: tract vs onnxruntime {} (same files, same crops, same \
+             rounds)\n",
+            self.onnxruntime_version.as_deref().unwrap_or("")
+        );
+        let _ = writeln!(
+            md,
+            "Median ms per face, the median of {} rounds in which the runtimes take turns, each net \
+             alone on the parity crops resized to its input. tract (`{}`): a plan optimised for \
+             the batch size, one thread. onnxruntime (`{}`): its default intra-op threads (one \
+             per core), one thread, and one thread with denormals flushed to zero \
+             (`session.set_denormal_as_zero`, the issue's speed lead). The app's nets flush \
+             denormals on the threads that run them (FTZ/DAZ, `estimate`'s `denormals`); tract's \
+             outputs and times did not change with it.\n",
+            nets::ROUNDS,
+            aligned::tract_command(),
+            aligned::ort_command()
+        );
+        let headings: Vec<&str> = aligned::ORT_VARIANTS.iter().map(|v| v.heading).collect();
+        let _ = writeln!(
+            md,
+            "| net | batch | tract | {} | tract / fastest ort |\n|---|---|---|{}---|",
+            headings.join(" | "),
+            "---|".repeat(headings.len())
+        );
+        for net in aligned::NETS {
+            for batch in nets::BATCHES {
+                let Some(t) = self.net(nets::TRACT, net.name, batch) else {
+                    continue;
+                };
+                let figures: Vec<Option<f64>> = aligned::ORT_VARIANTS
+                    .iter()
+                    .map(|v| {
+                        self.net(v.label, net.name, batch)
+                            .map(|o| o.median_ms_per_face)
+                    })
+                    .collect();
+                let cells: Vec<String> = figures
+                    .iter()
+                    .map(|f| f.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}")))
+                    .collect();
+                let ratio = figures
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .reduce(f64::min)
+                    .map_or_else(
+                        || "-".to_owned(),
+                        |o| format!("{:.2}", t.median_ms_per_face / o),
+                    );
+                let _ = writeln!(
+                    md,
+                    "| {} | {batch} | {:.3} | {} | {ratio} |",
+                    net.name,
+                    t.median_ms_per_face,
+                    cells.join(" | ")
+                );
+            }
+        }
+        let measured = |name: &str| {
+            nets::BATCHES
+                .iter()
+                .any(|&batch| self.net(nets::TRACT, name, batch).is_some())
+        };
+        if !aligned::NETS.iter().any(|net| measured(net.name)) {
+            let _ = writeln!(md, "\nNot measured in this run (see \"Skipped\").");
+        } else if let Some(net) = aligned::NETS.iter().find(|n| n.name == aligned::FACEAPI)
+            && !measured(net.name)
+        {
+            // The dlib nets come with `fetch-models`; face-api's is converted and may be absent.
+            let _ = writeln!(
+                md,
+                "\n{}: not measured: `models/{}` was missing when the bench ran (`cargo xtask \
+                 fetch-models` converts it).",
+                net.name, net.file
+            );
+        }
     }
 
     /// The fastest onnxruntime figure (ms per face) for `net` at `batch`, of every variant.

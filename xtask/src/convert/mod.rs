@@ -62,6 +62,15 @@ pub const CONVERSIONS: &[Conversion] = &[
             crate::caffe::convert(prototxt, caffemodel, out)
         },
     },
+    Conversion {
+        output: estimate::faceapi::FACEAPI_AGE_GENDER_MODEL,
+        sources: &["faceapi-age-gender-manifest", "faceapi-age-gender-weights"],
+        converter_version: crate::tfjs::CONVERTER_VERSION,
+        convert: |s, out| {
+            let [manifest, shard] = source_paths::<2>(s)?;
+            crate::tfjs::convert_age_gender(manifest, &[shard], out)
+        },
+    },
 ];
 
 /// The `K` source paths of a conversion as an array (an error if the table gave another count).

@@ -90,7 +90,10 @@ fn parse(text: &str, csv_path: &Path) -> Result<HashMap<String, Option<Estimate>
                 if gender == Gender::Male { 1.0 } else { 0.0 }
             } else {
                 male_probability.parse().with_context(|| {
-                    format!("{}: male_probability {male_probability:?} is not a number", at())
+                    format!(
+                        "{}: male_probability {male_probability:?} is not a number",
+                        at()
+                    )
                 })?
             };
             let mut estimate = Estimate::from_probability(male, age, None);

@@ -15,10 +15,10 @@ pub use preprocess::{
 
 use crate::error::EstimateError;
 use crate::estimate::{AGE_GROUP_COUNT, AgeEstimate, Estimate, Gender};
-use face::{BGR_CHANNELS, BgrImage};
 use crate::models::ModelPaths;
 use crate::net_pair::NetPair;
 use crate::onnx_net::OnnxNet;
+use face::{BGR_CHANNELS, BgrImage};
 
 /// Per-face input shape of both nets: NCHW without the batch axis.
 const CAFFE_ITEM_SHAPE: [usize; 3] = [BGR_CHANNELS, CAFFE_INPUT_SIZE, CAFFE_INPUT_SIZE];

@@ -4,8 +4,8 @@
 //! channel minus its mean (in `f32`, as OpenCV subtracts), no scaling, laid out NCHW.
 
 use crate::error::EstimateError;
-use face::{BGR_CHANNELS, BgrImage};
 use crate::preprocess::resize_bilinear;
+use face::{BGR_CHANNELS, BgrImage};
 
 /// Side of the square input of both Levi-Hassner nets (`input_dim: 227` in deploy_*.prototxt).
 pub const CAFFE_INPUT_SIZE: usize = 227;

@@ -30,7 +30,13 @@ impl AgeDistribution {
     /// softmax does not bias the age).
     pub fn from_probabilities(probabilities: &[f32]) -> Self {
         let total: f64 = probabilities.iter().map(|&p| f64::from(p)).sum();
-        let weight = |p: f32| if total > 0.0 { f64::from(p) / total } else { 0.0 };
+        let weight = |p: f32| {
+            if total > 0.0 {
+                f64::from(p) / total
+            } else {
+                0.0
+            }
+        };
         let mean: f64 = probabilities
             .iter()
             .zip(AGE_BIN_YEARS)
@@ -61,7 +67,10 @@ mod tests {
         assert_eq!(age.spread_years, 0.0);
         probabilities[33] = 0.0;
         probabilities[0] = 1.0;
-        assert_eq!(AgeDistribution::from_probabilities(&probabilities).mean_years, 0.25);
+        assert_eq!(
+            AgeDistribution::from_probabilities(&probabilities).mean_years,
+            0.25
+        );
     }
 
     #[test]

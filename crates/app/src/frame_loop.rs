@@ -105,6 +105,10 @@ impl FrameLoop {
             let faces = self
                 .analyzer
                 .analyze(frame, detected.faces, &mut self.stats)?;
+            self.stats.box_fallbacks += faces
+                .iter()
+                .filter(|face| face.chip_source == Some(estimate::ChipSource::BoxFallback))
+                .count() as u64;
             self.records
                 .write_frame(decoded.frame.index, decoded.frame.timestamp_ms, &faces)?;
 

@@ -132,6 +132,13 @@ fn run_pipeline(args: &RunArgs) -> Result<()> {
     };
     let stats = run::run(&config, &options)?;
     tracing::info!("done: {stats}");
+    if stats.box_fallbacks > 0 {
+        tracing::info!(
+            faces = stats.box_fallbacks,
+            "faces without usable landmarks were estimated on their padded square box instead of \
+             an aligned chip"
+        );
+    }
     if let Some(path) = &args.stats_json {
         let text = serde_json::to_string_pretty(&stats.to_json())
             .context("cannot encode the run's figures")?;

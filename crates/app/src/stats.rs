@@ -63,6 +63,8 @@ pub struct RunStats {
     pub frames_with_faces: u64,
     /// Faces estimated over the whole run.
     pub faces: u64,
+    /// Faces an aligned estimator found no usable landmarks for and took from the box instead.
+    pub box_fallbacks: u64,
 }
 
 impl Default for RunStats {
@@ -82,6 +84,7 @@ impl RunStats {
             frames: 0,
             frames_with_faces: 0,
             faces: 0,
+            box_fallbacks: 0,
         }
     }
 
@@ -166,6 +169,7 @@ impl RunStats {
             "frames": self.frames,
             "frames_with_faces": self.frames_with_faces,
             "faces": self.faces,
+            "box_fallbacks": self.box_fallbacks,
             "wall_seconds": self.elapsed_seconds(),
             "fps": self.fps(),
             "stages": stages,

@@ -266,3 +266,32 @@ fn chips_partly_outside_the_image_are_black_there_as_dlibs() {
         "a shifted case must reach well outside the image"
     );
 }
+
+/// Repetitions of the timing below: few in a debug build (about 15 ms a chip), enough for a
+/// steady figure in release.
+const TIMING_REPEATS: u32 = if cfg!(debug_assertions) { 5 } else { 2000 };
+
+#[test]
+fn chip_time_of_64_and_32_pixel_chips_from_a_150_pixel_face() {
+    // The first photo's face: dlib's box is 155 px wide. Run in release for the figure:
+    // `cargo test -p align --release --test chip_parity chip_time -- --nocapture`.
+    let reference = reference();
+    let photo = &reference.photos[0];
+    let data = synthetic_bgr(photo.width, photo.height);
+    let image = BgrImage::packed(photo.width, photo.height, &data).unwrap();
+    let marks = landmarks(&photo.points);
+    for size in [64, 32] {
+        let details = ChipDetails::from_landmarks(&marks, size, 0.2).unwrap();
+        let first = extract_chip(&image, &details).unwrap();
+        let start = std::time::Instant::now();
+        for _ in 0..TIMING_REPEATS {
+            let chip = extract_chip(&image, std::hint::black_box(&details)).unwrap();
+            assert_eq!(chip, first, "extraction is deterministic");
+        }
+        let per_chip = start.elapsed() / TIMING_REPEATS;
+        println!(
+            "{size}x{size} chip from a {:.0} px rectangle: {per_chip:?} per chip",
+            details.rect.width()
+        );
+    }
+}

@@ -12,8 +12,11 @@ const MIN_SIDE_EXCLUSIVE: usize = 8;
 /// The offset dlib's `pyramid_down_2_1::point_down` subtracts after halving (x, y).
 const POINT_DOWN_OFFSET: [f64; 2] = [1.25, 0.75];
 
-/// dlib's 5-tap binomial filter [1 4 6 4 1]; applied across rows and columns it sums to 256.
-const TAPS: [u32; 5] = [1, 4, 6, 4, 1];
+/// dlib's 5-tap binomial filter [1 4 6 4 1]: `v0 + 4 v1 + 6 v2 + 4 v3 + v4`; applied across
+/// rows and columns it sums to 256.
+fn tap_sum(value: impl Fn(usize) -> u16) -> u16 {
+    value(0) + 4 * value(1) + 6 * value(2) + 4 * value(3) + value(4)
+}
 
 /// dlib's `pyramid_down_2_1::point_down`: where a point lands one level down.
 pub fn point_down(p: [f64; 2]) -> [f64; 2] {
@@ -38,47 +41,37 @@ pub fn rect_down(rect: &ChipRect) -> ChipRect {
 /// One level of dlib's `pyramid_down<2>` on a BGR u8 image: a separable [1 4 6 4 1] filter on
 /// every other row and column, summed in integers and divided by 256 with truncation, giving a
 /// `(width - 3) / 2` x `(height - 3) / 2` image (empty for images of 8 pixels or fewer in
-/// either direction), exactly as dlib's RGB overload (16-bit sums, no overflow: 16 * 16 * 255).
+/// either direction), exactly as dlib's RGB overload (16-bit sums, no overflow: 16 * 16 * 255 < 65536).
 pub fn pyramid_down(image: &Raster<'_>) -> OwnedRaster {
     if image.width <= MIN_SIDE_EXCLUSIVE || image.height <= MIN_SIDE_EXCLUSIVE {
         return OwnedRaster::default();
     }
     let out_w = (image.width - 3) / 2;
     let out_h = (image.height - 3) / 2;
-    // Horizontal pass on every row: output column c filters input columns 2c .. 2c + 4.
-    let mut horizontal = vec![0u32; image.height * out_w * BGR_CHANNELS];
-    for (y, line) in horizontal
-        .chunks_exact_mut(out_w * BGR_CHANNELS)
-        .enumerate()
-    {
+    // Horizontal pass on every row: output column c filters input columns 2c .. 2c + 4. The
+    // sums stay below 16 * 255, so 16 bits hold them as in dlib.
+    let line = out_w * BGR_CHANNELS;
+    let mut horizontal = vec![0u16; image.height * line];
+    for (y, out_line) in horizontal.chunks_exact_mut(line).enumerate() {
         let row = image.row(y);
-        for (c, out) in line.chunks_exact_mut(BGR_CHANNELS).enumerate() {
+        // `(width - 3) / 2` outputs read up to column width - 1: every row is long enough.
+        if row.len() < (2 * out_w + 3) * BGR_CHANNELS {
+            continue;
+        }
+        for (c, out) in out_line.chunks_exact_mut(BGR_CHANNELS).enumerate() {
+            let taps = &row[2 * c * BGR_CHANNELS..(2 * c + 5) * BGR_CHANNELS];
             for (ch, value) in out.iter_mut().enumerate() {
-                *value = TAPS
-                    .iter()
-                    .enumerate()
-                    .map(|(k, tap)| {
-                        tap * u32::from(
-                            row.get((2 * c + k) * BGR_CHANNELS + ch)
-                                .copied()
-                                .unwrap_or(0),
-                        )
-                    })
-                    .sum();
+                *value = tap_sum(|k| u16::from(taps[k * BGR_CHANNELS + ch]));
             }
         }
     }
     // Vertical pass: output row d filters filtered rows 2d .. 2d + 4 (dlib's r - 2 .. r + 2
-    // for r = 2, 4, ...).
-    let line = out_w * BGR_CHANNELS;
+    // for r = 2, 4, ...); the sums stay below 256 * 255.
     let mut data = vec![0u8; out_h * line];
     for (d, out_row) in data.chunks_exact_mut(line).enumerate() {
+        let rows = &horizontal[2 * d * line..(2 * d + 5) * line];
         for (i, out) in out_row.iter_mut().enumerate() {
-            let sum: u32 = TAPS
-                .iter()
-                .enumerate()
-                .map(|(k, tap)| tap * horizontal[(2 * d + k) * line + i])
-                .sum();
+            let sum = tap_sum(|k| rows[k * line + i]);
             // At most 255 after dividing the 256-weight sum.
             *out = (sum / 256) as u8;
         }

@@ -56,6 +56,8 @@ pub(crate) struct AlignedNets {
     dlib: Option<DlibNets>,
     faceapi: Option<(FaceApiNet, PathBuf)>,
     faceapi_padding: f64,
+    /// Where face-api.js's chips take their landmarks from, when not from the aligner's source.
+    faceapi_landmarks: Option<crate::alignment::LandmarkSource>,
     ensemble: EnsembleConfig,
     flip_average: bool,
 }
@@ -90,6 +92,10 @@ impl AlignedNets {
             dlib,
             faceapi,
             faceapi_padding: config.alignment.faceapi_padding,
+            faceapi_landmarks: config
+                .alignment
+                .faceapi_landmarks
+                .filter(|&source| source != config.alignment.landmarks),
             ensemble: config.ensemble,
             flip_average: config.flip_average,
         })
@@ -151,9 +157,16 @@ impl AlignedNets {
             )),
             None => None,
         };
-        let faceapi_chips = match self.faceapi {
-            Some(_) => Some(cut(FACEAPI_CHIP_SIZE, self.faceapi_padding, &mut aligned)?),
-            None => None,
+        let faceapi_chips = match (&self.faceapi, self.faceapi_landmarks) {
+            (Some(_), Some(source)) => {
+                let mut own: Vec<AlignedFace> = faces
+                    .iter()
+                    .map(|face| self.aligner.align_from(face, source))
+                    .collect();
+                Some(cut(FACEAPI_CHIP_SIZE, self.faceapi_padding, &mut own)?)
+            }
+            (Some(_), None) => Some(cut(FACEAPI_CHIP_SIZE, self.faceapi_padding, &mut aligned)?),
+            (None, _) => None,
         };
 
         let run_faceapi = || -> Result<Option<Vec<(f32, f32)>>, EstimateError> {

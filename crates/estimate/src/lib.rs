@@ -56,7 +56,7 @@ pub use config::{
     SSRNET_AGE_MODEL, SSRNET_GENDER_MODEL, SSRNET_PADDING_RATIO,
 };
 pub use dlib::{DlibNets, RawDlibOutputs};
-pub use ensemble::{DEFAULT_DLIB_WEIGHT, EnsembleConfig};
+pub use ensemble::{DEFAULT_DLIB_AGE_WEIGHT, DEFAULT_DLIB_GENDER_WEIGHT, EnsembleConfig};
 pub use error::{BoxedSource, EstimateError, FETCH_MODELS_HINT};
 pub use estimate::{
     AGE_GROUP_COUNT, AGE_GROUPS, AgeEstimate, Estimate, Gender, MALE_PROBABILITY_THRESHOLD,

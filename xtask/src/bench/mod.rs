@@ -4,6 +4,7 @@
 //! workers against detection on the frame loop's thread (repeated, interleaved); writes
 //! docs/BENCHMARKS.md and docs/benchmarks/latest.json.
 
+mod aligned_pipelines;
 mod caffe;
 mod criterion;
 mod machine;
@@ -27,8 +28,13 @@ use self::report::BenchReport;
 
 /// Detectors benchmarked.
 const DETECTORS: [&str; 3] = ["haar", "dnn", "yunet"];
-/// Estimators benchmarked.
+/// Estimators benchmarked with every detector.
 const ESTIMATORS: [&str; 2] = ["ssrnet", "caffe"];
+/// The aligned estimators, benchmarked with the detector whose landmarks-friendly speed they are
+/// meant for (issue #20).
+const ALIGNED_ESTIMATORS: [&str; 3] = ["faceapi", "ensemble", "dlib"];
+/// Detector of the aligned estimators' runs.
+const ALIGNED_DETECTOR: &str = "yunet";
 /// Clips of `<shared>/testdata/videos` benchmarked (issue #7).
 const CLIPS: [&str; 3] = ["input1.mp4", "input2.mp4", "man_and_girl.mp4"];
 /// How many times the long run plays its clip (issue #7: "a clip looped 10 times").
@@ -76,6 +82,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         onnxruntime_version: None,
         caffe: Vec::new(),
         workers: Vec::new(),
+        aligned: Vec::new(),
         original_haar: None,
     };
     let mut run_one = |spec: RunSpec, report: &mut BenchReport| -> Option<pipeline::RunResult> {
@@ -126,7 +133,12 @@ pub fn run(options: &BenchOptions) -> Result<()> {
             if let Some(r) = run_one(spec("ssrnet", true), &mut report) {
                 report.detect_only.push(r);
             }
-            for estimator in ESTIMATORS {
+            let aligned: &[&str] = if detector == ALIGNED_DETECTOR {
+                &ALIGNED_ESTIMATORS
+            } else {
+                &[]
+            };
+            for estimator in ESTIMATORS.iter().chain(aligned) {
                 if let Some(r) = run_one(spec(estimator, false), &mut report) {
                     report.pipeline.push(r);
                 }
@@ -134,6 +146,21 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         }
     }
     let input1 = clips_dir.join(CLIPS[0]);
+    for _ in 0..workers::REPETITIONS {
+        for (detector, estimator) in aligned_pipelines::PIPELINES {
+            let spec = RunSpec {
+                detector: detector.to_owned(),
+                estimator: estimator.to_owned(),
+                clip: input1.clone(),
+                detect_only: false,
+                passes: workers::PASSES,
+                detect_workers: workers::DEFAULT,
+            };
+            if let Some(r) = run_one(spec, &mut report) {
+                aligned_pipelines::record(&mut report.aligned, &r);
+            }
+        }
+    }
     for _ in 0..workers::REPETITIONS {
         for detector in workers::DETECTORS {
             for setting in workers::SETTINGS {
@@ -170,6 +197,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         python::RUNNER,
         nets::ORT_SCRIPT
     ));
+    commands.push(nets::aligned::ort_command());
     let manifest = options.root.join("models").join("manifest.toml");
     let dirs = DestinationDirs {
         models: options.models_dir.clone(),

@@ -51,6 +51,10 @@ pub struct BenchReport {
     /// The original's Haar stage measured on this machine (absent from older reports).
     #[serde(default)]
     pub original_haar: Option<OriginalHaar>,
+    /// The aligned estimators' pipelines against haar + ssrnet, repeated runs (absent from older
+    /// reports).
+    #[serde(default)]
+    pub aligned: Vec<super::aligned_pipelines::AlignedTiming>,
 }
 
 /// How a goal line ends: whether the goal is met.
@@ -92,6 +96,13 @@ impl BenchReport {
         self.goals(&mut md);
         let _ = writeln!(md, "\n## Goal of issue #9\n");
         self.yunet_goal(&mut md);
+        let _ = writeln!(md, "\n## Speed goals of issue #20\n");
+        super::aligned_pipelines::goals(
+            &self.aligned,
+            super::workers::REPETITIONS,
+            super::workers::PASSES,
+            &mut md,
+        );
         let _ = writeln!(md, "\n## Pipeline: detector x estimator x clip\n");
         let _ = writeln!(
             md,

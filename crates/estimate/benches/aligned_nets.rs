@@ -50,7 +50,12 @@ struct NetSpec {
     /// Side of the square RGB input.
     side: usize,
     layout: Layout,
+    /// The load-time rewrite `estimate` applies to the net's decluttered model, if any.
+    rewrite: Option<Rewrite>,
 }
+
+/// A rewrite of a decluttered model returning how many things it changed.
+type Rewrite = fn(&mut TypedModel) -> TractResult<usize>;
 
 /// The nets measured: Cydral's (`cydral-manifest.json`) and face-api's (`xtask/src/tfjs`).
 const NETS: [NetSpec; 3] = [
@@ -59,18 +64,21 @@ const NETS: [NetSpec; 3] = [
         file: "age-v1.onnx",
         side: 64,
         layout: Layout::Nchw,
+        rewrite: Some(estimate::dlib::flush_negligible_weights),
     },
     NetSpec {
         name: "dlib-gender",
         file: "gender-v1.onnx",
         side: 32,
         layout: Layout::Nchw,
+        rewrite: Some(estimate::dlib::flush_negligible_weights),
     },
     NetSpec {
         name: "faceapi",
         file: estimate::faceapi::FACEAPI_AGE_GENDER_MODEL,
         side: 112,
         layout: Layout::Nhwc,
+        rewrite: None,
     },
 ];
 
@@ -102,18 +110,27 @@ impl NetSpec {
 }
 
 /// The net at `path` through a tract plan optimised for exactly `batch` faces, built as
-/// `estimate`'s `OnnxNet` builds it.
-fn plan(path: &Path, item_shape: &[usize], batch: usize) -> Arc<TypedRunnableModel> {
+/// `estimate`'s `OnnxNet` builds it (with the net's load-time `rewrite`).
+fn plan(
+    path: &Path,
+    item_shape: &[usize],
+    batch: usize,
+    rewrite: Option<Rewrite>,
+) -> Arc<TypedRunnableModel> {
     let build = || -> TractResult<Arc<TypedRunnableModel>> {
         let model = tract_onnx::onnx().model_for_path(path)?;
         let symbol = model.sym(BATCH_SYMBOL);
         let mut shape: TVec<TDim> = tvec![symbol.clone().into()];
         shape.extend(item_shape.iter().map(|&d| TDim::from(d)));
         let batch_dim = TDim::Val(i64::try_from(batch)?);
-        model
+        let mut template = model
             .with_input_fact(0, f32::fact(shape).into())?
             .into_typed()?
-            .into_decluttered()?
+            .into_decluttered()?;
+        if let Some(rewrite) = rewrite {
+            rewrite(&mut template)?;
+        }
+        template
             .set_symbols(&HashMap::from([(symbol, batch_dim)]))?
             .into_optimized()?
             .into_runnable()
@@ -156,7 +173,7 @@ fn aligned_nets(c: &mut Criterion) {
             let input: TValue = Tensor::from_shape(&shape, &values)
                 .expect("input shape")
                 .into();
-            let plan = plan(&path, &net.item_shape(), batch);
+            let plan = plan(&path, &net.item_shape(), batch, net.rewrite);
             group.throughput(Throughput::Elements(batch as u64));
             group.bench_with_input(BenchmarkId::new(net.name, batch), &input, |b, input| {
                 b.iter(|| plan.run(tvec![input.clone()]).expect("tract run"))

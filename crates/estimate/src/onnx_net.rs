@@ -30,6 +30,9 @@ const BATCH_SYMBOL: &str = "N";
 /// (see the module doc and docs/BENCHMARKS.md); raise it if a net gains from batching.
 pub(crate) const BATCH_CHUNK: usize = 1;
 
+/// A change made to a net's decluttered model at load time, before it is optimised.
+pub(crate) type ModelRewrite = fn(&mut TypedModel) -> TractResult<()>;
+
 /// A loaded net taking `f32 [N, item_shape...]` and returning one output tensor, with an
 /// optimised plan per concrete batch size.
 #[derive(Debug)]
@@ -44,6 +47,16 @@ impl OnnxNet {
     /// Loads `path`, fixes its first input to `f32 [N, item_shape...]` with a symbolic `N`, and
     /// builds an optimised runnable plan for every batch size up to [`BATCH_CHUNK`].
     pub(crate) fn load(path: &Path, item_shape: &[usize]) -> Result<Self, EstimateError> {
+        Self::load_with(path, item_shape, |_| Ok(()))
+    }
+
+    /// [`OnnxNet::load`] with `rewrite` applied to the decluttered model before the plans are
+    /// optimised (e.g. [`crate::dlib::flush_negligible_weights`]).
+    pub(crate) fn load_with(
+        path: &Path,
+        item_shape: &[usize],
+        rewrite: ModelRewrite,
+    ) -> Result<Self, EstimateError> {
         if !path.is_file() {
             return Err(EstimateError::ModelMissing {
                 path: path.to_path_buf(),
@@ -55,7 +68,8 @@ impl OnnxNet {
             source: source.into(),
         };
         let started = Instant::now();
-        let (template, batch_symbol) = build_template(path, item_shape).map_err(load_error)?;
+        let (mut template, batch_symbol) = build_template(path, item_shape).map_err(load_error)?;
+        rewrite(&mut template).map_err(load_error)?;
         tracing::debug!(
             path = %path.display(),
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,

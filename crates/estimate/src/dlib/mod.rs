@@ -4,16 +4,19 @@
 //! age net gives a softmax over 81 ages, the gender net `[female, male]`.
 
 mod age_bins;
+mod graph_rewrite;
 
 use std::path::Path;
 
 use face::BgrImage;
+use tract_onnx::prelude::{TractResult, TypedModel};
 
 use crate::error::EstimateError;
 use crate::net_pair::{NetPair, PairOutputs};
 use crate::onnx_net::OnnxNet;
 
 pub use age_bins::{AGE_BIN_COUNT, AGE_BIN_YEARS, AgeDistribution};
+pub use graph_rewrite::{NEGLIGIBLE_WEIGHT, flush_negligible_weights};
 
 /// Side of the age net's square chip (manifest: input shape `[N, 3, 64, 64]`).
 pub const DLIB_AGE_CHIP_SIZE: u32 = 64;
@@ -48,7 +51,8 @@ pub struct DlibNets {
 }
 
 impl DlibNets {
-    /// Loads both nets (in parallel).
+    /// Loads both nets (in parallel), with their negligible convolution weights set to zero (see
+    /// [`flush_negligible_weights`]: 15 of the age net's 18 ms per face went on denormals).
     ///
     /// Fails with [`EstimateError::ModelMissing`] if a file does not exist and
     /// [`EstimateError::ModelLoad`] if tract cannot use it with the input the manifest gives.
@@ -56,8 +60,8 @@ impl DlibNets {
         let age_shape = item_shape(DLIB_AGE_CHIP_SIZE);
         let gender_shape = item_shape(DLIB_GENDER_CHIP_SIZE);
         let (age, gender) = rayon::join(
-            || OnnxNet::load(age_path, &age_shape),
-            || OnnxNet::load(gender_path, &gender_shape),
+            || OnnxNet::load_with(age_path, &age_shape, flush_rewrite),
+            || OnnxNet::load_with(gender_path, &gender_shape, flush_rewrite),
         );
         Ok(Self {
             nets: NetPair::new(age?, gender?),
@@ -109,6 +113,13 @@ impl DlibNets {
             other,
         ))
     }
+}
+
+/// [`flush_negligible_weights`] as a load-time rewrite, logging what it did.
+fn flush_rewrite(model: &mut TypedModel) -> TractResult<()> {
+    let zeroed = flush_negligible_weights(model)?;
+    tracing::debug!(zeroed, "set negligible convolution weights to zero");
+    Ok(())
 }
 
 /// Per-face input shape: `[3, size, size]` (NCHW without the batch axis).

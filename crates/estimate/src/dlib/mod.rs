@@ -25,7 +25,9 @@ pub const DLIB_GENDER_CHIP_SIZE: u32 = 32;
 /// Face-chip padding both nets were trained with (manifest: `face_chip_padding`).
 pub const DLIB_CHIP_PADDING: f64 = 0.2;
 /// Per-channel means subtracted from the R, G, B bytes (manifest: `normalization.means`).
-const CHANNEL_MEANS_RGB: [f32; 3] = [122.781_998, 117.000_999, 104.297_997];
+/// Written as f64 with the manifest's digits; the nets' input subtracts them as f32, as the
+/// package's numpy code does.
+const CHANNEL_MEANS_RGB: [f64; 3] = [122.781_998, 117.000_999, 104.297_997];
 /// The normalised value is `(byte - mean) * this` (manifest: `normalization.scale`, 1 / 256).
 const INPUT_SCALE: f32 = 0.003_906_25;
 /// Colour planes of the nets' input.
@@ -146,7 +148,8 @@ pub fn dlib_blob(chips: &[BgrImage<'_>], size: u32) -> Result<Vec<f32>, Estimate
                 // The chip is BGR; plane 0 of the nets is red.
                 for (channel, mean) in CHANNEL_MEANS_RGB.iter().enumerate() {
                     let byte = bgr[CHANNELS - 1 - channel];
-                    item[channel * plane + y * side + x] = (f32::from(byte) - mean) * INPUT_SCALE;
+                    item[channel * plane + y * side + x] =
+                        (f32::from(byte) - *mean as f32) * INPUT_SCALE;
                 }
             }
         }

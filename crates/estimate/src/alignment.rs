@@ -186,15 +186,18 @@ impl Aligner {
 /// `padding` of that side on each side: the face as the seed's nets see it, without squeezing.
 fn padded_square(rect: &PixelRect, padding: f32) -> PixelRect {
     let side = rect.width().max(rect.height()) as f64;
-    let half = side * (0.5 + f64::from(padding));
-    let centre_x = (f64::from(rect.left) + f64::from(rect.right)) / 2.0;
-    let centre_y = (f64::from(rect.top) + f64::from(rect.bottom)) / 2.0;
-    let to_pixel = |v: f64| v.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32;
+    let span = (side * (1.0 + 2.0 * f64::from(padding)))
+        .round()
+        .clamp(1.0, f64::from(i32::MAX)) as i64;
+    // In whole pixels from the corner sums, so the centre does not move with float rounding.
+    let start = |low: i32, high: i32| (i64::from(low) + i64::from(high) + 1 - span).div_euclid(2);
+    let clamp = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+    let (left, top) = (start(rect.left, rect.right), start(rect.top, rect.bottom));
     PixelRect::new(
-        to_pixel(centre_x - half),
-        to_pixel(centre_y - half),
-        to_pixel(centre_x + half) - 1,
-        to_pixel(centre_y + half) - 1,
+        clamp(left),
+        clamp(top),
+        clamp(left + span - 1),
+        clamp(top + span - 1),
     )
 }
 
@@ -225,8 +228,11 @@ mod tests {
         let square = padded_square(&PixelRect::new(100, 200, 139, 259), 0.1);
         assert_eq!(square.width(), 72);
         assert_eq!(square.height(), 72);
-        assert_eq!((square.left + square.right), 100 + 139);
-        assert_eq!((square.top + square.bottom), 200 + 259);
+        assert_eq!((square.left + square.right), 100 + 139, "{square:?}");
+        assert_eq!((square.top + square.bottom), 200 + 259, "{square:?}");
+        // An odd-sized box of an even square side centres exactly.
+        let odd = padded_square(&PixelRect::new(10, 10, 20, 20), 0.0);
+        assert_eq!((odd.width(), odd.left + odd.right), (11, 30));
     }
 
     #[test]

@@ -158,50 +158,15 @@ mod tests {
     /// Its input side and per-channel RGB means (`../shared/mirror/cydral-manifest.json`:
     /// 122.781998, 117.000999, 104.297997, the same `f32`s); inputs are `(byte - mean) / 256`.
     const DLIB_AGE_SIZE: usize = 64;
-    const DLIB_MEANS_RGB: [f32; 3] = [122.782, 117.001, 104.298];
-    const DLIB_SCALE: f32 = 256.0;
     /// How far flushed and unflushed probabilities may differ.
     const TOLERANCE: f32 = 1e-6;
-
-    /// A real face (`../shared/parity/crop_0.png`) as the age net's `[1, 3, 64, 64]` input.
-    fn dlib_age_input() -> Vec<f32> {
-        let shared = std::env::var_os("AGENDER_SHARED")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| {
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-            });
-        let path = shared.join("parity/crop_0.png");
-        let file = std::fs::File::open(&path)
-            .unwrap_or_else(|e| panic!("{} (the shared data): {e}", path.display()));
-        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-            .read_info()
-            .expect("png header");
-        let mut rgb = vec![0; reader.output_buffer_size().expect("png size")];
-        let info = reader.next_frame(&mut rgb).expect("png frame");
-        let bgr: Vec<u8> = rgb[..info.buffer_size()]
-            .chunks(3)
-            .flat_map(|p| [p[2], p[1], p[0]])
-            .collect();
-        let (width, height) = (info.width as usize, info.height as usize);
-        let face = crate::BgrImage::packed(width, height, &bgr).expect("crop");
-        let chip = crate::preprocess::resize_bilinear(&face, DLIB_AGE_SIZE, DLIB_AGE_SIZE)
-            .expect("resize");
-        let plane = DLIB_AGE_SIZE * DLIB_AGE_SIZE;
-        let mut input = vec![0.0; 3 * plane];
-        for (channel, mean) in DLIB_MEANS_RGB.iter().enumerate() {
-            for (i, pixel) in chip.chunks(3).enumerate() {
-                input[channel * plane + i] = (f32::from(pixel[2 - channel]) - mean) / DLIB_SCALE;
-            }
-        }
-        input
-    }
 
     #[test]
     fn a_net_gives_the_same_outputs_flushed_and_leaves_the_callers_mode_alone() {
         let path = crate::default_models_dir().join(DLIB_AGE_MODEL);
         let net = crate::onnx_net::OnnxNet::load(&path, &[3, DLIB_AGE_SIZE, DLIB_AGE_SIZE])
             .unwrap_or_else(|e| panic!("{e}"));
-        let values = dlib_age_input();
+        let values = crate::dlib::test_input::cydral_input(DLIB_AGE_SIZE);
         let (flushed, unflushed) = std::thread::spawn(move || {
             let before = mxcsr::read();
             let run = |flush| {

@@ -171,33 +171,6 @@ mod tests {
         assert_eq!(conv_kernel(&model), [0.25, -0.5]);
     }
 
-    /// A real face (`../shared/parity/crop_0.png`) as a Cydral net's `[1, 3, size, size]` input
-    /// (`(byte - mean) / 256`, RGB planes, as `dlib_blob` makes it).
-    fn cydral_input(size: usize) -> Vec<f32> {
-        let shared = std::env::var_os("AGENDER_SHARED")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| {
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-            });
-        let path = shared.join("parity/crop_0.png");
-        let file = std::fs::File::open(&path)
-            .unwrap_or_else(|e| panic!("{} (the shared data): {e}", path.display()));
-        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-            .read_info()
-            .expect("png header");
-        let mut rgb = vec![0; reader.output_buffer_size().expect("png size")];
-        let info = reader.next_frame(&mut rgb).expect("png frame");
-        let bgr: Vec<u8> = rgb[..info.buffer_size()]
-            .chunks(3)
-            .flat_map(|p| [p[2], p[1], p[0]])
-            .collect();
-        let face =
-            crate::BgrImage::packed(info.width as usize, info.height as usize, &bgr).expect("crop");
-        let chip = crate::preprocess::resize_bilinear(&face, size, size).expect("resize");
-        let chip = crate::BgrImage::packed(size, size, &chip).expect("chip");
-        super::super::dlib_blob(&[chip], size as u32).expect("blob")
-    }
-
     /// Runs the Cydral net `file` (`outputs` values per face) on the crop, loaded as it was
     /// before this rewrite and with it; returns both outputs.
     fn plain_and_rewritten(file: &str, size: usize, outputs: usize) -> (Vec<f32>, Vec<f32>) {
@@ -208,7 +181,7 @@ mod tests {
             flush_negligible_weights(model).map(drop)
         })
         .unwrap_or_else(|e| panic!("{e}"));
-        let values = cydral_input(size);
+        let values = super::super::test_input::cydral_input(size);
         let run = |net: &OnnxNet| {
             let input = net.input(values.clone(), 1).expect("input");
             net.run(input, 1, outputs).expect("run")

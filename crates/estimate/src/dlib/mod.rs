@@ -5,6 +5,8 @@
 
 mod age_bins;
 mod graph_rewrite;
+#[cfg(test)]
+pub(crate) mod test_input;
 
 use std::path::Path;
 

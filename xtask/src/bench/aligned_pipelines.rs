@@ -96,9 +96,15 @@ mod tests {
         ];
         let mut md = String::new();
         goals(&timings, 3, 5, &mut md);
-        assert!(md.contains("yunet + faceapi on input1.mp4: 51.0 FPS = 2.04x"), "{md}");
+        assert!(
+            md.contains("yunet + faceapi on input1.mp4: 51.0 FPS = 2.04x"),
+            "{md}"
+        );
         assert!(md.contains("goal >= 2x: **met**"), "{md}");
-        assert!(md.contains("yunet + ensemble on input1.mp4: 35.0 FPS = 1.40x"), "{md}");
+        assert!(
+            md.contains("yunet + ensemble on input1.mp4: 35.0 FPS = 1.40x"),
+            "{md}"
+        );
         assert!(md.contains("goal >= 1.5x: **not met**"), "{md}");
         let mut empty = String::new();
         goals(&[], 3, 5, &mut empty);

@@ -86,7 +86,8 @@ pub struct FaceFinder {
 }
 
 impl FaceFinder {
-    /// Wraps a ready detector; `padding_ratio` is the estimator's (0.10 for SSR-Net, 0 for Caffe).
+    /// Wraps a ready detector; `padding_ratio` is the estimator's (0.10 for SSR-Net, 0 for Caffe,
+    /// 0.10 for the aligned estimators' fallback crop).
     pub fn new(detector: Box<dyn FaceDetector>, processing_area: u32, padding_ratio: f32) -> Self {
         Self {
             detector,

@@ -46,12 +46,12 @@ pub struct FaceRecord {
     pub detector_confidence: Option<f32>,
     /// `"Male"` or `"Female"`.
     pub gender: &'static str,
-    /// SSR-Net's raw gender output (>= 0.5 is Male) or the Caffe net's P(Male).
+    /// SSR-Net's raw gender output (>= 0.5 is Male), or P(Male) (the other estimators).
     pub gender_score: f32,
-    /// `[P(Male), P(Female)]` for the Caffe nets.
+    /// `[P(Male), P(Female)]` (all estimators but SSR-Net).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gender_probabilities: Option<[f32; 2]>,
-    /// Age in years (SSR-Net).
+    /// Age in years (SSR-Net, dlib, faceapi, ensemble).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_years: Option<f32>,
     /// Age group label such as `"(25-32)"` (Caffe nets).

@@ -54,7 +54,7 @@ pub(crate) struct AlignedNets {
     kind: EstimatorKind,
     aligner: Aligner,
     dlib: Option<DlibNets>,
-    faceapi: Option<(FaceApiNet, PathBuf)>,
+    faceapi: Option<FaceApiNet>,
     faceapi_padding: f64,
     /// Where face-api.js's chips take their landmarks from, when not from the aligner's source.
     faceapi_landmarks: Option<crate::alignment::LandmarkSource>,
@@ -81,10 +81,7 @@ impl AlignedNets {
             .transpose()?;
         let faceapi = kind
             .runs_faceapi()
-            .then(|| {
-                let path = config.faceapi_model_path(models_dir);
-                FaceApiNet::load(&path).map(|net| (net, path))
-            })
+            .then(|| FaceApiNet::load(&config.faceapi_model_path(models_dir)))
             .transpose()?;
         Ok(Self {
             kind,
@@ -108,8 +105,8 @@ impl AlignedNets {
             files.push(dlib.model_paths().age.clone());
             files.push(dlib.model_paths().gender.clone());
         }
-        if let Some((_, path)) = &self.faceapi {
-            files.push(path.clone());
+        if let Some(net) = &self.faceapi {
+            files.push(net.model_path().to_path_buf());
         }
         files.push(self.aligner.shape_predictor_path().to_path_buf());
         files
@@ -170,7 +167,7 @@ impl AlignedNets {
         };
 
         let run_faceapi = || -> Result<Option<Vec<(f32, f32)>>, EstimateError> {
-            let (Some((net, _)), Some(chips)) = (&self.faceapi, &faceapi_chips) else {
+            let (Some(net), Some(chips)) = (&self.faceapi, &faceapi_chips) else {
                 return Ok(None);
             };
             let views = chips.views()?;

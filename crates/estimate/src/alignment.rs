@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use align::{Chip, ChipDetails, ShapePredictor};
-use face::{BgrImage, Landmarks, PixelRect};
+use face::{Landmarks, PixelRect};
 use serde::{Deserialize, Serialize};
 
 use crate::error::EstimateError;
@@ -199,23 +199,6 @@ fn padded_square(rect: &PixelRect, padding: f32) -> PixelRect {
         clamp(left + span - 1),
         clamp(top + span - 1),
     )
-}
-
-/// A view of `image` as a face with no landmarks whose box is the whole image: what
-/// [`crate::Estimator::estimate`] passes for a crop.
-pub(crate) fn whole_image_face<'a>(image: BgrImage<'a>) -> FaceInput<'a> {
-    let whole = PixelRect::new(
-        0,
-        0,
-        i32::try_from(image.width()).unwrap_or(i32::MAX) - 1,
-        i32::try_from(image.height()).unwrap_or(i32::MAX) - 1,
-    );
-    FaceInput {
-        frame: image,
-        face_box: whole,
-        crop: whole,
-        landmarks: None,
-    }
 }
 
 #[cfg(test)]

@@ -16,12 +16,16 @@ pub const SSRNET_MALE_THRESHOLD: f32 = 0.5;
 /// A probability of Male at or above this is Male (the aligned estimators).
 pub const MALE_PROBABILITY_THRESHOLD: f32 = 0.5;
 
-/// Index of the first largest value (numpy's `argmax` on finite values).
-fn first_largest(values: &[f32]) -> usize {
+/// Index of the largest value, the first one on ties, or of the first NaN: numpy's `argmax`,
+/// which the original program used.
+pub(crate) fn argmax(values: &[f32]) -> usize {
     let mut best = 0;
-    for (index, value) in values.iter().enumerate() {
-        if *value > values[best] {
-            best = index;
+    for (i, &v) in values.iter().enumerate() {
+        if v.is_nan() {
+            return i;
+        }
+        if values.get(best).is_some_and(|&b| v > b) {
+            best = i;
         }
     }
     best
@@ -182,7 +186,7 @@ impl Estimate {
                 for (out, (x, y)) in probabilities.iter_mut().zip(a.iter().zip(&b)) {
                     *out = mean(*x, *y);
                 }
-                let index = first_largest(&probabilities);
+                let index = argmax(&probabilities);
                 AgeEstimate::Group {
                     index,
                     probabilities,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use face::BgrImage;
 
 use crate::aligned::AlignedNets;
-use crate::alignment::{MAX_CHIP_PADDING, whole_image_face};
+use crate::alignment::MAX_CHIP_PADDING;
 use crate::caffe::CaffeNets;
 use crate::config::{EstimatorConfig, EstimatorKind, MAX_PADDING_RATIO};
 use crate::error::EstimateError;
@@ -124,8 +124,10 @@ impl Estimator {
         match &self.nets {
             Nets::Crop(backend) => self.estimate_crops(backend.as_ref(), faces),
             Nets::Aligned(nets) => {
-                let inputs: Vec<FaceInput<'_>> =
-                    faces.iter().map(|face| whole_image_face(*face)).collect();
+                let inputs: Vec<FaceInput<'_>> = faces
+                    .iter()
+                    .map(|face| FaceInput::whole_image(*face))
+                    .collect();
                 Ok(nets
                     .estimate(&inputs)?
                     .into_iter()

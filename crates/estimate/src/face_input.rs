@@ -21,6 +21,22 @@ pub struct FaceInput<'a> {
     pub landmarks: Option<Landmarks>,
 }
 
+impl<'a> FaceInput<'a> {
+    /// `image` as one face whose box and crop are the whole image, without landmarks (a photo
+    /// that is already a face crop): the aligned estimators find its landmarks with dlib's
+    /// shape predictor.
+    pub fn whole_image(image: BgrImage<'a>) -> Self {
+        let last = |pixels: usize| i32::try_from(pixels).unwrap_or(i32::MAX) - 1;
+        let whole = PixelRect::new(0, 0, last(image.width()), last(image.height()));
+        Self {
+            frame: image,
+            face_box: whole,
+            crop: whole,
+            landmarks: None,
+        }
+    }
+}
+
 /// What the nets of an estimate were given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChipSource {

@@ -239,11 +239,15 @@ struct OrtReport {
     results: Vec<OrtResult>,
 }
 
+/// One net and batch size of an onnxruntime script's report (`ort_ssrnet.py`, `ort_nets.py`).
 #[derive(Deserialize)]
-struct OrtResult {
-    net: String,
-    batch: usize,
-    median_ms_per_call: f64,
+pub(super) struct OrtResult {
+    /// The net's name as the script was given it.
+    pub(super) net: String,
+    /// Faces per call.
+    pub(super) batch: usize,
+    /// Median milliseconds of one call.
+    pub(super) median_ms_per_call: f64,
 }
 
 /// onnxruntime in `variant` on the nets `age` and `gender`, labelled with the variant.

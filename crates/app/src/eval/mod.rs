@@ -105,12 +105,7 @@ fn evaluate_one(
     }
     let frame = frame_view(&pixels)?;
     let estimated = if finders.is_empty() {
-        estimator.estimate_faces(&[estimate::FaceInput {
-            frame,
-            face_box: whole_image(&frame),
-            crop: whole_image(&frame),
-            landmarks: None,
-        }])?
+        estimator.estimate_faces(&[estimate::FaceInput::whole_image(frame)])?
     } else {
         let slot = rayon::current_thread_index().unwrap_or(0) % finders.len();
         let mut finder = finders[slot]
@@ -130,12 +125,6 @@ fn evaluate_one(
             .is_some_and(|face| face.source == ChipSource::BoxFallback),
         estimate: estimated.map(|face| face.estimate),
     })
-}
-
-/// The whole of `image` as a box.
-fn whole_image(image: &estimate::BgrImage<'_>) -> estimate::PixelRect {
-    let side = |pixels: usize| i32::try_from(pixels).unwrap_or(i32::MAX) - 1;
-    estimate::PixelRect::new(0, 0, side(image.width()), side(image.height()))
 }
 
 /// Builds the Markdown table of `outcomes` under `title`.

@@ -112,25 +112,10 @@ fn rows<const K: usize>(values: &[f32]) -> Vec<[f32; K]> {
         .collect()
 }
 
-/// Index of the largest value, the first one on ties, or of the first NaN: numpy's `argmax`,
-/// which the original program used.
-fn argmax(values: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v.is_nan() {
-            return i;
-        }
-        if values.get(best).is_some_and(|&b| v > b) {
-            best = i;
-        }
-    }
-    best
-}
-
 /// The estimate of one face from the two nets' softmax rows.
 pub fn estimate_from(gender: &[f32; GENDER_CLASS_COUNT], age: &[f32; AGE_GROUP_COUNT]) -> Estimate {
     Estimate {
-        gender: if argmax(gender) == MALE_INDEX {
+        gender: if crate::estimate::argmax(gender) == MALE_INDEX {
             Gender::Male
         } else {
             Gender::Female
@@ -138,7 +123,7 @@ pub fn estimate_from(gender: &[f32; GENDER_CLASS_COUNT], age: &[f32; AGE_GROUP_C
         gender_score: gender[MALE_INDEX],
         gender_probabilities: Some(*gender),
         age: AgeEstimate::Group {
-            index: argmax(age),
+            index: crate::estimate::argmax(age),
             probabilities: *age,
         },
         age_uncertainty: None,

@@ -180,14 +180,7 @@ fn crops(root: &Path) -> Result<OsString> {
 
 #[derive(Deserialize)]
 struct OrtReport {
-    results: Vec<OrtResult>,
-}
-
-#[derive(Deserialize)]
-struct OrtResult {
-    net: String,
-    batch: usize,
-    median_ms_per_call: f64,
+    results: Vec<super::OrtResult>,
 }
 
 fn onnxruntime_timings(

@@ -29,6 +29,7 @@ mod frame;
 mod h264;
 mod reader;
 mod source;
+mod timing;
 mod writer;
 
 pub use codec::Codec;
@@ -41,4 +42,5 @@ pub use frame::{Frame, FrameSize};
 pub use h264::{DEFAULT_CRF, H264Preset, H264Settings, H264Tune, MAX_CRF, x264_options};
 pub use reader::VideoReader;
 pub use source::Source;
+pub use timing::{SampleAspectRatio, StreamTiming, TimeBase};
 pub use writer::{VideoWriter, WriteSummary};

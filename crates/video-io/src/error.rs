@@ -166,6 +166,18 @@ pub enum VideoError {
         size: FrameSize,
     },
 
+    /// The writer was given a time base that is not a positive fraction.
+    #[error(
+        "cannot write video with the time base {num}/{den}: both terms must be positive \
+         (give the input's time base, or none for 1/fps)"
+    )]
+    InvalidTimeBase {
+        /// Numerator given.
+        num: i32,
+        /// Denominator given.
+        den: i32,
+    },
+
     /// No codec (including fallbacks) could open the output file.
     #[error(
         "cannot create video {} with codec {codec} (tried {tried}): FFmpeg refused; pick \

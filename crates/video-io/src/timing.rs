@@ -63,3 +63,39 @@ pub struct StreamTiming {
     /// Shape of the pixels; `None` when the container does not say (square is then assumed).
     pub sample_aspect_ratio: Option<SampleAspectRatio>,
 }
+
+/// How the writer places frames in time and shapes their pixels: what
+/// [`crate::VideoWriter::create_timed`] keeps of the input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutputTiming {
+    /// Nominal frame rate: the rate the stream states (when plausible) and the spacing of frames
+    /// written without a timestamp; also the whole timing of a file written through OpenCV.
+    pub fps: f64,
+    /// The unit of the timestamps given to [`crate::VideoWriter::write_timed`] (the input's time
+    /// base); `None` for `1 / fps`.
+    pub time_base: Option<TimeBase>,
+    /// Shape of the pixels, kept so players show the frames as wide as the input; `None` for
+    /// square pixels.
+    pub sample_aspect_ratio: Option<SampleAspectRatio>,
+}
+
+impl OutputTiming {
+    /// Constant rate `fps`, square pixels, timestamps in frames (`1 / fps`).
+    pub const fn constant(fps: f64) -> Self {
+        Self {
+            fps,
+            time_base: None,
+            sample_aspect_ratio: None,
+        }
+    }
+
+    /// The timing of an input stream: its time base and pixel shape, at its average rate, or at
+    /// `fallback_fps` when the container states none.
+    pub fn of_stream(stream: &StreamTiming, fallback_fps: f64) -> Self {
+        Self {
+            fps: stream.average_fps.unwrap_or(fallback_fps),
+            time_base: Some(stream.time_base).filter(|base| base.is_valid()),
+            sample_aspect_ratio: stream.sample_aspect_ratio,
+        }
+    }
+}

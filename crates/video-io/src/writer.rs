@@ -1,23 +1,23 @@
-//! [`VideoWriter`]: writes BGR frames to a video file, H.264 in `.mp4` by default, padding odd
-//! sizes, finalising the file on [`VideoWriter::finish`] and on drop.
+//! [`VideoWriter`]: writes BGR frames to a video file, H.264 in `.mp4` by default, each frame
+//! at the input's time and with the input's pixel shape, padding odd sizes, finalising the
+//! file on [`VideoWriter::finish`] and on drop.
 //!
-//! H.264 goes through FFmpeg's libraries directly ([`H264Encoder`]: libx264 with the preset and
-//! quality of [`H264Settings`]); every other codec, and H.264 when libx264 cannot be opened that
-//! way, through OpenCV's FFmpeg writer.
+//! Every codec goes through FFmpeg's libraries (libx264 with the preset and quality of
+//! [`H264Settings`] for H.264); OpenCV's writer (constant rate only) is the last resort when
+//! they cannot open a codec or container.
 
 use std::path::{Path, PathBuf};
 
-use opencv::core::{BORDER_REPLICATE, CV_8UC3, Mat, Scalar, Size};
+use opencv::core::{BORDER_REPLICATE, CV_8UC3, Mat, Scalar};
 use opencv::prelude::*;
-use opencv::videoio;
 
 use crate::codec::Codec;
 use crate::error::VideoError;
 use crate::frame::FrameSize;
-use crate::h264::{H264Encoder, H264Settings};
-
-/// The writer gets colour frames.
-const IS_COLOR: bool = true;
+use crate::h264::H264Settings;
+use crate::libav_writer::frame_time_base;
+use crate::timing::OutputTiming;
+use crate::writer_backend::Backend;
 
 /// What was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,14 +32,6 @@ pub struct WriteSummary {
     pub size: FrameSize,
 }
 
-/// The library that encodes and writes the file.
-enum Backend {
-    /// libx264 through FFmpeg's libraries, with the settings it was opened with.
-    Libav(Box<H264Encoder>, H264Settings),
-    /// OpenCV's FFmpeg writer (codec defaults).
-    OpenCv(videoio::VideoWriter),
-}
-
 /// Writes frames of one size to a video file.
 pub struct VideoWriter {
     writer: Option<Backend>,
@@ -52,8 +44,8 @@ pub struct VideoWriter {
 }
 
 impl VideoWriter {
-    /// Creates `path` (and its parent directories) for frames of `size` at `fps`, H.264 with
-    /// the default [`H264Settings`]. See [`VideoWriter::create_with`].
+    /// Creates `path` (and its parent directories) for frames of `size` at a constant `fps`,
+    /// H.264 with the default [`H264Settings`]. See [`VideoWriter::create_timed`].
     pub fn create(
         path: impl AsRef<Path>,
         codec: Codec,
@@ -63,13 +55,8 @@ impl VideoWriter {
         Self::create_with(path, codec, fps, size, H264Settings::default())
     }
 
-    /// Creates `path` (and its parent directories) for frames of `size` at `fps`; H.264 is
-    /// encoded with `h264` (other codecs ignore it). When `codec` cannot be opened, its
-    /// [`Codec::fallback`] is tried with a warning.
-    ///
-    /// A frame with an odd width or height is padded by one replicated column/row at the
-    /// right/bottom: OpenCV's FFmpeg writer would otherwise silently crop it to even (with every
-    /// codec, MJPG included; 4:2:0 encoders need even sizes), losing the last column/row.
+    /// Creates `path` (and its parent directories) for frames of `size` at a constant `fps`;
+    /// H.264 is encoded with `h264`. See [`VideoWriter::create_timed`].
     pub fn create_with(
         path: impl AsRef<Path>,
         codec: Codec,
@@ -77,8 +64,38 @@ impl VideoWriter {
         size: FrameSize,
         h264: H264Settings,
     ) -> Result<Self, VideoError> {
+        Self::create_timed(path, codec, size, h264, &OutputTiming::constant(fps))
+    }
+
+    /// Creates `path` (and its parent directories) for frames of `size` placed in time by
+    /// `timing` (see [`VideoWriter::write_timed`]) and shown with its pixel shape; H.264 is
+    /// encoded with `h264` (other codecs ignore it). When `codec` cannot be opened, its
+    /// [`Codec::fallback`] is tried with a warning.
+    ///
+    /// A frame with an odd width or height is padded by one replicated column/row at the
+    /// right/bottom: 4:2:0 encoders need even sizes, and OpenCV's writer would silently crop
+    /// it (with every codec, MJPG included), losing the last column/row.
+    pub fn create_timed(
+        path: impl AsRef<Path>,
+        codec: Codec,
+        size: FrameSize,
+        h264: H264Settings,
+        timing: &OutputTiming,
+    ) -> Result<Self, VideoError> {
         let path = path.as_ref();
+        let fps = timing.fps;
         if !(fps.is_finite() && fps > 0.0 && size.is_positive()) {
+            return Err(VideoError::InvalidWriterSettings { fps, size });
+        }
+        if let Some(base) = timing.time_base.filter(|base| !base.is_valid()) {
+            return Err(VideoError::InvalidTimeBase {
+                num: base.num,
+                den: base.den,
+            });
+        }
+        let one_frame = frame_time_base(fps);
+        if one_frame.numerator() <= 0 || one_frame.denominator() <= 0 {
+            // A rate so far from 1 that one frame is no fraction of 32-bit terms.
             return Err(VideoError::InvalidWriterSettings { fps, size });
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -89,7 +106,7 @@ impl VideoWriter {
         }
         let output_size = size.even();
         let opened = open_first_available(codec, |candidate| {
-            open_backend(path, candidate, fps, output_size, h264)
+            Backend::open(path, candidate, output_size, h264, timing)
         });
         let Some((used, writer)) = opened else {
             return Err(VideoError::OpenWriter {
@@ -121,8 +138,17 @@ impl VideoWriter {
         })
     }
 
-    /// Appends one BGR 8-bit frame of the size given to [`VideoWriter::create`].
+    /// Appends one BGR 8-bit frame of the writer's size, one frame at the nominal rate after
+    /// the previous one (the first at 0).
     pub fn write(&mut self, frame: &Mat) -> Result<(), VideoError> {
+        self.write_timed(frame, None)
+    }
+
+    /// Appends one BGR 8-bit frame of the writer's size, shown at `pts` ticks of the timing's
+    /// time base (`None`: one frame at the nominal rate after the previous one, the first at
+    /// 0). A timestamp not after the previous one is moved one tick past it, since encoders and
+    /// containers need increasing times.
+    pub fn write_timed(&mut self, frame: &Mat, pts: Option<i64>) -> Result<(), VideoError> {
         let got = FrameSize::of(frame);
         if got != self.input_size {
             return Err(VideoError::FrameSizeMismatch {
@@ -140,7 +166,7 @@ impl VideoWriter {
             return Ok(());
         };
         if self.output_size == self.input_size {
-            writer.write(frame)?;
+            writer.write(frame, pts)?;
         } else {
             opencv::core::copy_make_border(
                 frame,
@@ -153,7 +179,7 @@ impl VideoWriter {
                 Scalar::default(),
             )
             .map_err(VideoError::opencv("pad a frame to an even size"))?;
-            writer.write(&self.padded)?;
+            writer.write(&self.padded, pts)?;
         }
         self.frames += 1;
         Ok(())
@@ -167,10 +193,7 @@ impl VideoWriter {
     /// The H.264 settings in use, when libx264 encodes through FFmpeg's libraries (`None` for
     /// other codecs and for H.264 through OpenCV's writer, which uses libx264's defaults).
     pub fn h264_settings(&self) -> Option<H264Settings> {
-        match self.writer {
-            Some(Backend::Libav(_, settings)) => Some(settings),
-            _ => None,
-        }
+        self.writer.as_ref().and_then(Backend::h264_settings)
     }
 
     /// The output file.
@@ -229,85 +252,6 @@ fn open_first_available<T>(
     mut open: impl FnMut(Codec) -> Option<T>,
 ) -> Option<(Codec, T)> {
     codec_chain(codec).find_map(|candidate| open(candidate).map(|opened| (candidate, opened)))
-}
-
-impl Backend {
-    /// Encodes one BGR 8-bit frame of the file's size.
-    fn write(&mut self, frame: &Mat) -> Result<(), VideoError> {
-        match self {
-            Backend::Libav(encoder, _) if frame.is_continuous() => encoder.write(frame),
-            Backend::Libav(encoder, _) => encoder.write(
-                &frame
-                    .try_clone()
-                    .map_err(VideoError::opencv("copy a frame into one block"))?,
-            ),
-            Backend::OpenCv(writer) => writer
-                .write(frame)
-                .map_err(VideoError::opencv("encode a frame")),
-        }
-    }
-
-    /// Flushes the encoder and writes the container index.
-    fn finish(&mut self) -> Result<(), VideoError> {
-        match self {
-            Backend::Libav(encoder, _) => encoder.finish(),
-            Backend::OpenCv(writer) => writer
-                .release()
-                .map_err(VideoError::opencv("finalise the video file")),
-        }
-    }
-}
-
-/// Opens `codec` for `path`: H.264 with libx264 through FFmpeg's libraries, or else (and for
-/// every other codec) through OpenCV's writer; `None` when neither accepts it.
-fn open_backend(
-    path: &Path,
-    codec: Codec,
-    fps: f64,
-    size: FrameSize,
-    h264: H264Settings,
-) -> Option<Backend> {
-    if codec == Codec::H264 {
-        match H264Encoder::create(path, fps, size, h264) {
-            Ok(encoder) => {
-                tracing::info!(path = %path.display(), "writing H.264 with libx264 ({h264})");
-                return Some(Backend::Libav(Box::new(encoder), h264));
-            }
-            Err(error) => tracing::warn!(
-                path = %path.display(), %error,
-                "H.264 through FFmpeg's libraries failed; trying OpenCV's H.264 writer (x264's defaults)"
-            ),
-        }
-    }
-    open_opencv_writer(path, codec, fps, size).map(Backend::OpenCv)
-}
-
-/// Opens an OpenCV writer with the FFmpeg backend; `None` when the backend refuses the codec.
-fn open_opencv_writer(
-    path: &Path,
-    codec: Codec,
-    fps: f64,
-    size: FrameSize,
-) -> Option<videoio::VideoWriter> {
-    let writer = videoio::VideoWriter::new_with_backend(
-        path,
-        videoio::CAP_FFMPEG,
-        codec.fourcc(),
-        fps,
-        Size::new(size.width, size.height),
-        IS_COLOR,
-    );
-    match writer {
-        Ok(writer) if writer.is_opened().unwrap_or(false) => Some(writer),
-        Ok(_) => {
-            tracing::debug!(%codec, path = %path.display(), "FFmpeg backend refused the codec");
-            None
-        }
-        Err(error) => {
-            tracing::debug!(%codec, path = %path.display(), %error, "OpenCV refused the codec");
-            None
-        }
-    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,6 @@ use crate::h264::H264Settings;
 
 /// FFmpeg's name of the libx264 encoder.
 const X264_ENCODER: &str = "libx264";
-/// Largest time base denominator MPEG-4 Part 2 stores (16 bits of `vop_time_increment_resolution`).
-const MPEG4_MAX_TIME_BASE_DEN: i32 = (1 << 16) - 1;
 /// Quantiser of the MPEG-4 Part 2 and Motion JPEG encoders (1 best to 31 worst); 3 is visually
 /// close to the source. Without it they aim at FFmpeg's default 200 kbit/s, blurring HD frames.
 const MPEG_QSCALE: i32 = 3;
@@ -30,8 +28,11 @@ pub(crate) struct EncoderChoice {
     pub(crate) qscale: Option<i32>,
     /// Private options of the encoder (x264's preset, CRF and tuning).
     pub(crate) options: Dictionary<'static>,
-    /// Largest time base denominator the encoder accepts.
-    pub(crate) max_time_base_den: i32,
+    /// The encoder is given frame numbers instead of times, and the container the real times.
+    /// MPEG-4 Part 2 codes each frame's time in its bitstream with at most 16 bits of ticks per
+    /// second and at most an hour between frames (players go by the container's times); it
+    /// reorders no frames unless asked to, so its packets come out in the order of the frames.
+    pub(crate) counts_frames: bool,
     /// The FourCC asked for, written into the file when the container can hold it.
     pub(crate) codec_tag: Option<u32>,
 }
@@ -52,10 +53,7 @@ impl EncoderChoice {
                     encoder::find_by_name(X264_ENCODER).ok_or(ffmpeg::Error::EncoderNotFound)?;
                 Ok(Self::with(x264, Pixel::YUV420P, None, options, None))
             }
-            Codec::Mp4v => Ok(Self {
-                max_time_base_den: MPEG4_MAX_TIME_BASE_DEN,
-                ..Self::of_id(codec::Id::MPEG4, Pixel::YUV420P, None)?
-            }),
+            Codec::Mp4v => Self::of_id(codec::Id::MPEG4, Pixel::YUV420P, None),
             // The JPEG pixel format: full-range 4:2:0, what every Motion JPEG decoder expects.
             Codec::Mjpg => Self::of_id(codec::Id::MJPEG, Pixel::YUVJ420P, None),
             Codec::FourCc(code) => {
@@ -64,14 +62,7 @@ impl EncoderChoice {
                 let first = encoder::find(id)
                     .and_then(|found| found.video().ok())
                     .and_then(|video| video.formats().and_then(|mut formats| formats.next()));
-                let choice = Self::of_id(id, first.unwrap_or(Pixel::YUV420P), Some(tag))?;
-                Ok(match id {
-                    codec::Id::MPEG4 => Self {
-                        max_time_base_den: MPEG4_MAX_TIME_BASE_DEN,
-                        ..choice
-                    },
-                    _ => choice,
-                })
+                Self::of_id(id, first.unwrap_or(Pixel::YUV420P), Some(tag))
             }
         }
     }
@@ -80,13 +71,10 @@ impl EncoderChoice {
     fn of_id(id: codec::Id, pixels: Pixel, codec_tag: Option<u32>) -> Result<Self, ffmpeg::Error> {
         let found = encoder::find(id).ok_or(ffmpeg::Error::EncoderNotFound)?;
         let qscale = matches!(id, codec::Id::MPEG4 | codec::Id::MJPEG).then_some(MPEG_QSCALE);
-        Ok(Self::with(
-            found,
-            pixels,
-            qscale,
-            Dictionary::new(),
-            codec_tag,
-        ))
+        Ok(Self {
+            counts_frames: id == codec::Id::MPEG4,
+            ..Self::with(found, pixels, qscale, Dictionary::new(), codec_tag)
+        })
     }
 
     fn with(
@@ -101,7 +89,7 @@ impl EncoderChoice {
             pixels,
             qscale,
             options,
-            max_time_base_den: i32::MAX,
+            counts_frames: false,
             codec_tag,
         }
     }
@@ -184,6 +172,6 @@ mod tests {
         );
         let mp4v = EncoderChoice::for_codec(Codec::Mp4v, H264Settings::default()).expect("mpeg4");
         assert_eq!(mp4v.color_range(), color::Range::MPEG);
-        assert_eq!(mp4v.max_time_base_den, MPEG4_MAX_TIME_BASE_DEN);
+        assert!(mp4v.counts_frames);
     }
 }

@@ -10,26 +10,21 @@ use crate::timing::{OutputTiming, TimeBase};
 /// MP4 stores each frame's duration in 32 bits of the track's time base, which starts from the
 /// encoder's: at 90 kHz a frame may last 13 hours, at a nanosecond time base only 4 seconds.
 const MAX_TIME_BASE_DEN: i32 = 90_000;
-/// What a finer time base (or one an encoder refuses) is replaced with: sub-millisecond, and
+/// What a finer time base is replaced with: sub-millisecond, and
 /// exact for frames at 24, 25, 30, 50, 60, 30000/1001 and 60000/1001 fps.
 const REPLACEMENT_TIME_BASE: Rational = Rational(1, 60_000);
 
-/// The time base the encoder runs in. `max_den` is the largest denominator the encoder
-/// accepts (MPEG-4 Part 2 stores it in 16 bits). With `on_frame_grid` (a container that stores
+/// The time base the frames are placed in (the encoder's, and the unit of the timestamps the
+/// container is given, which it may rescale). With `on_frame_grid` (a container that stores
 /// no timestamps but one slot per frame, AVI) it is one frame at the nominal rate, so that the
 /// gaps of a variable rate become a few empty slots instead of one per tick of a fine clock.
-pub(crate) fn encoder_time_base(
-    timing: &OutputTiming,
-    max_den: i32,
-    on_frame_grid: bool,
-) -> Rational {
+pub(crate) fn encoder_time_base(timing: &OutputTiming, on_frame_grid: bool) -> Rational {
     let frame = frame_time_base(timing.fps);
     let chosen = match timing.time_base.filter(|base| base.is_valid()) {
         Some(TimeBase { num, den }) if !on_frame_grid => Rational::new(num, den).reduce(),
         _ => frame,
     };
-    let limit = max_den.min(MAX_TIME_BASE_DEN);
-    if chosen.denominator() <= limit {
+    if chosen.denominator() <= MAX_TIME_BASE_DEN {
         return chosen;
     }
     tracing::debug!(
@@ -52,6 +47,29 @@ pub(crate) fn is_plausible_rate(fps: f64) -> bool {
     /// Faster than any camera's video mode (high-speed footage is stored at a playback rate).
     const MAX_STATED_FPS: f64 = 1000.0;
     (MIN_STATED_FPS..=MAX_STATED_FPS).contains(&fps)
+}
+
+/// Ticks per second below which FFmpeg's MP4 muxer doubles a track's time scale (it starts
+/// from the stream's time base denominator).
+const MP4_MIN_TIMESCALE: i64 = 10_000;
+/// Most frames an encoder holds back to reorder (x264's limit of B-frames): an MP4 stores how
+/// far a frame is shown after it is decoded in 32 bits of the track's time scale.
+const MAX_REORDER_FRAMES: i64 = 16;
+
+/// The time scale (ticks per second) to give an MP4 video track, when the muxer's own choice
+/// would overflow its 32-bit per-frame fields for frames of `fps` (one frame every few hours or
+/// slower, with B-frames); `None` to keep the muxer's choice.
+pub(crate) fn mp4_track_timescale(encoder: Rational, fps: f64) -> Option<i32> {
+    let mut timescale = i64::from(encoder.denominator().max(1));
+    while timescale < MP4_MIN_TIMESCALE {
+        timescale *= 2;
+    }
+    let limit = f64::from(i32::MAX) * fps / MAX_REORDER_FRAMES as f64;
+    if (timescale as f64) < limit {
+        return None;
+    }
+    // At least one tick per second; whole seconds of a coarse time base stay exact.
+    Some(limit.floor().max(1.0) as i32)
 }
 
 /// Turns the timestamps given to the writer into strictly increasing encoder ticks.
@@ -144,7 +162,6 @@ mod tests {
     use super::*;
 
     const MS: Rational = Rational(1, 1000);
-    const NO_LIMIT: i32 = i32::MAX;
 
     fn timing(fps: f64, time_base: Option<TimeBase>) -> OutputTiming {
         OutputTiming {
@@ -163,11 +180,7 @@ mod tests {
             (1001, 30_000),
             (100_000, 1),
         ] {
-            let base = encoder_time_base(
-                &timing(25.0, Some(TimeBase::new(num, den))),
-                NO_LIMIT,
-                false,
-            );
+            let base = encoder_time_base(&timing(25.0, Some(TimeBase::new(num, den))), false);
             assert_eq!(base, Rational::new(num, den), "{num}/{den}");
         }
     }
@@ -176,12 +189,7 @@ mod tests {
     fn too_fine_time_bases_are_replaced() {
         let nanoseconds = timing(25.0, Some(TimeBase::new(1, 1_000_000_000)));
         assert_eq!(
-            encoder_time_base(&nanoseconds, NO_LIMIT, false),
-            REPLACEMENT_TIME_BASE
-        );
-        let mpeg_ts = timing(25.0, Some(TimeBase::new(1, 90_000)));
-        assert_eq!(
-            encoder_time_base(&mpeg_ts, 65_535, false),
+            encoder_time_base(&nanoseconds, false),
             REPLACEMENT_TIME_BASE
         );
     }
@@ -189,13 +197,13 @@ mod tests {
     #[test]
     fn without_a_time_base_or_on_a_frame_grid_one_tick_is_one_frame() {
         assert_eq!(
-            encoder_time_base(&timing(25.0, None), NO_LIMIT, false),
+            encoder_time_base(&timing(25.0, None), false),
             Rational(1, 25)
         );
         let ms = timing(25.0, Some(TimeBase::new(1, 1000)));
-        assert_eq!(encoder_time_base(&ms, NO_LIMIT, true), Rational(1, 25));
+        assert_eq!(encoder_time_base(&ms, true), Rational(1, 25));
         assert_eq!(
-            encoder_time_base(&timing(1e-5, None), NO_LIMIT, true),
+            encoder_time_base(&timing(1e-5, None), true),
             Rational(100_000, 1)
         );
     }
@@ -221,6 +229,14 @@ mod tests {
         let mut clock = FrameClock::new(MS, Rational(1, 25), 25.0, Some(10));
         assert_eq!(clock.next(Some(0)), 0);
         assert_eq!(clock.next(Some(5000)), 10);
+    }
+
+    #[test]
+    fn mp4_tracks_of_very_slow_video_get_a_coarser_time_scale() {
+        assert_eq!(mp4_track_timescale(Rational(1, 1000), 25.0), None);
+        assert_eq!(mp4_track_timescale(Rational(1, 90_000), 0.5), None);
+        // One frame per 100,000 s: 16 frames of 1342 ticks per second still fit 32 bits.
+        assert_eq!(mp4_track_timescale(Rational(100_000, 1), 1e-5), Some(1342));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! [`LibavEncoder`]: BGR frames to a video file through FFmpeg's libraries, each frame at the
 //! time it is given, with the encoder [`EncoderChoice`] picks for the codec.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -8,12 +9,14 @@ use ffmpeg_next as ffmpeg;
 use ffmpeg_next::format::Pixel;
 use ffmpeg_next::software::scaling;
 use ffmpeg_next::util::color;
-use ffmpeg_next::{Packet, Rational, codec, encoder, format};
+use ffmpeg_next::{Dictionary, Packet, Rational, codec, encoder, format};
 use opencv::core::Mat;
 use opencv::prelude::*;
 
 use super::choice::EncoderChoice;
-use super::clock::{FrameClock, encoder_time_base, frame_time_base, is_plausible_rate};
+use super::clock::{
+    FrameClock, encoder_time_base, frame_time_base, is_plausible_rate, mp4_track_timescale,
+};
 use crate::codec::Codec;
 use crate::error::VideoError;
 use crate::frame::FrameSize;
@@ -24,9 +27,17 @@ use crate::timing::OutputTiming;
 const BGR_BYTES_PER_PIXEL: usize = 3;
 /// The only stream of the file.
 const STREAM_INDEX: usize = 0;
+/// Containers that store no timestamps but one slot per frame at a fixed rate, writing a pause
+/// as empty slots (FFmpeg's own command line special-cases AVI the same way).
+const FRAME_GRID_CONTAINERS: [&str; 1] = ["avi"];
+/// The MP4/MOV muxer's option for the time scale of video tracks.
+const MP4_TIMESCALE_OPTION: &str = "video_track_timescale";
 /// Most empty slots FFmpeg's AVI muxer writes for a pause between two frames (it refuses the
 /// frame after a longer one).
 const FRAME_GRID_MAX_GAP: i64 = 60_000;
+/// The time base of an encoder given frame numbers (see [`EncoderChoice::counts_frames`]): any
+/// rate MPEG-4 Part 2 codes; only the container's times reach players.
+const FRAME_COUNT_TIME_BASE: Rational = Rational(1, 25);
 
 /// Starts FFmpeg's libraries once per process and keeps their console chatter to errors (x264
 /// otherwise prints its statistics to stderr when a file is closed).
@@ -49,8 +60,12 @@ pub(crate) struct LibavEncoder {
     converted: ffmpeg::frame::Video,
     packet: Packet,
     encoder_time_base: Rational,
+    timeline: Rational,
     stream_time_base: Rational,
     clock: FrameClock,
+    /// For an encoder given frame numbers: the next frame number and, in order, the times (in
+    /// `timeline` ticks) of the frames sent and not yet out as packets.
+    counted: Option<(i64, VecDeque<i64>)>,
     finished: bool,
 }
 
@@ -83,10 +98,13 @@ impl LibavEncoder {
         let (width, height) = (dimension(size.width), dimension(size.height));
         let mut output = format::output(path).map_err(fail("choose a container"))?;
         let flags = output.format().flags();
-        // A container without timestamps of its own (AVI) has one slot per frame at a fixed
-        // rate; a pause is written as empty slots.
-        let on_frame_grid = !flags.contains(format::Flags::VARIABLE_FPS);
-        let encoder_time_base = encoder_time_base(timing, choice.max_time_base_den, on_frame_grid);
+        let on_frame_grid = FRAME_GRID_CONTAINERS.contains(&output.format().name());
+        let timeline = encoder_time_base(timing, on_frame_grid);
+        let encoder_time_base = if choice.counts_frames {
+            FRAME_COUNT_TIME_BASE
+        } else {
+            timeline
+        };
         let input_time_base = timing
             .time_base
             .map_or(frame_time_base(timing.fps), |base| {
@@ -94,7 +112,7 @@ impl LibavEncoder {
             });
         let clock = FrameClock::new(
             input_time_base,
-            encoder_time_base,
+            timeline,
             timing.fps,
             on_frame_grid.then_some(FRAME_GRID_MAX_GAP),
         );
@@ -138,7 +156,7 @@ impl LibavEncoder {
             .add_stream(choice.encoder)
             .map_err(fail("add the video stream"))?;
         stream.set_parameters(&encoder);
-        stream.set_time_base(encoder_time_base);
+        stream.set_time_base(timeline);
         if let Some(rate) = stated_rate {
             stream.set_avg_frame_rate(rate);
             stream.set_rate(rate);
@@ -158,15 +176,20 @@ impl LibavEncoder {
                 (*(*raw).codecpar).codec_tag = tag;
             }
         }
+        let mut muxer_options = Dictionary::new();
+        if let Some(timescale) = mp4_track_timescale(timeline, timing.fps) {
+            // Other muxers ignore the option.
+            muxer_options.set(MP4_TIMESCALE_OPTION, &timescale.to_string());
+        }
         output
-            .write_header()
+            .write_header_with(muxer_options)
             .map_err(fail("write the container header"))?;
         let stream_time_base = output
             .stream(STREAM_INDEX)
-            .map_or(encoder_time_base, |stream| stream.time_base());
+            .map_or(timeline, |stream| stream.time_base());
         tracing::debug!(
             path = %path.display(), encoder = choice.encoder.name(), pixels = ?choice.pixels,
-            %encoder_time_base, %stream_time_base, on_frame_grid, "video file opened"
+            %timeline, %encoder_time_base, %stream_time_base, on_frame_grid, "video file opened"
         );
 
         let scaler = scaling::Context::get(
@@ -188,8 +211,10 @@ impl LibavEncoder {
             converted: ffmpeg::frame::Video::new(choice.pixels, width, height),
             packet: Packet::empty(),
             encoder_time_base,
+            timeline,
             stream_time_base,
             clock,
+            counted: choice.counts_frames.then(|| (0, VecDeque::new())),
             finished: false,
         })
     }
@@ -209,7 +234,16 @@ impl LibavEncoder {
         self.scaler
             .run(&self.bgr, &mut self.converted)
             .map_err(|source| self.error("convert a frame's colours", source))?;
-        self.converted.set_pts(Some(self.clock.next(pts)));
+        let tick = self.clock.next(pts);
+        let encoder_pts = match &mut self.counted {
+            Some((next, times)) => {
+                times.push_back(tick);
+                *next += 1;
+                *next - 1
+            }
+            None => tick,
+        };
+        self.converted.set_pts(Some(encoder_pts));
         self.encoder
             .send_frame(&self.converted)
             .map_err(|source| self.error("encode a frame", source))?;
@@ -238,9 +272,17 @@ impl LibavEncoder {
             // Without a duration the MP4 muxer gives the last frame none, and players drop it;
             // the others' durations follow from the timestamps. The nominal rate is the best
             // guess for how long the last frame is shown.
+            if let Some((_, times)) = &mut self.counted {
+                // In order, one packet per frame: the oldest time sent is this packet's.
+                let tick = times.pop_front();
+                self.packet.set_pts(tick);
+                self.packet.set_dts(tick);
+            } else if self.encoder_time_base != self.timeline {
+                self.packet
+                    .rescale_ts(self.encoder_time_base, self.timeline);
+            }
             self.packet.set_duration(self.clock.frame_ticks());
-            self.packet
-                .rescale_ts(self.encoder_time_base, self.stream_time_base);
+            self.packet.rescale_ts(self.timeline, self.stream_time_base);
             self.packet
                 .write_interleaved(&mut self.output)
                 .map_err(|source| self.write_error(source))?;

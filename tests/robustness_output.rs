@@ -1,6 +1,7 @@
 //! Robustness of the outputs: an unwritable path fails before any frame is processed, a full
 //! disk is an error naming the file (never a silent success with a broken file), and a stop in the
-//! middle (SIGINT) leaves a playable video and complete JSON lines.
+//! middle (SIGINT, SIGTERM, SIGHUP) leaves a playable video and complete JSON lines. A failed run puts no output
+//! in place.
 //!
 //! A full disk is simulated without root with the file-size limit (`ulimit -f`, with SIGXFSZ
 //! ignored so writes fail with EFBIG like on a full disk), and with `/dev/full` (ENOSPC).
@@ -30,7 +31,13 @@ const FULL_DISK_VIDEO_PASSES: usize = 3;
 /// Frames of those passes.
 const FULL_DISK_VIDEO_FRAMES: usize = FULL_DISK_VIDEO_PASSES * INPUT1_FRAMES;
 /// How long to let the interrupted run work after its first output appeared.
-const RUN_BEFORE_SIGINT: Duration = Duration::from_millis(2500);
+const RUN_BEFORE_SIGNAL: Duration = Duration::from_millis(2500);
+/// Exit code of a run stopped by SIGINT: 128 + 2.
+const SIGINT_EXIT: i32 = 130;
+/// Exit code of a run stopped by SIGTERM: 128 + 15.
+const SIGTERM_EXIT: i32 = 143;
+/// Exit code of a run stopped by SIGHUP: 128 + 1.
+const SIGHUP_EXIT: i32 = 129;
 
 fn input1() -> PathBuf {
     shared_dir().join("testdata/videos/input1.mp4")
@@ -115,7 +122,7 @@ fn video_path_that_is_a_directory() {
     assert_failure(
         &outcome,
         EXIT_RUNTIME,
-        &[s(dir.path()), "cannot create the output video", "codec"],
+        &[s(dir.path()), "is a directory", "give a file name"],
     );
     assert_nothing_processed(&outcome);
     record(
@@ -172,15 +179,22 @@ fn json_to_a_full_device() {
         PROCESS_LIMIT,
     );
     assert_failure(&outcome, EXIT_RUNTIME, &["/dev/full", "no space left"]);
-    let frames = decoded_frames(&video);
     assert!(
-        frames > 0,
-        "the video written before the failure is playable ({frames} frames)"
+        !video.exists(),
+        "a failed run puts no output in place (it would look complete)"
+    );
+    assert!(
+        staging_files(dir.path()).is_empty(),
+        "no staging file is left"
+    );
+    assert!(
+        std::fs::metadata("/dev/full").is_ok_and(|meta| !meta.is_file()),
+        "a device output is written directly, never replaced by a file"
     );
     record(
         AREA,
         "JSON to /dev/full (ENOSPC)",
-        "error; the video so far is finalised and playable",
+        "error; no output is put in place, /dev/full stays a device",
         &tmp(&outcome, dir.path()),
     );
 }
@@ -228,11 +242,15 @@ fn video_filling_the_disk_stops_the_run_at_the_frame_that_failed() {
          (found {failed_frame:?}):\n{}",
         outcome.log()
     );
+    assert!(
+        !video.exists() && staging_files(dir.path()).is_empty(),
+        "the incomplete video is not put in place, nor left as a staging file"
+    );
     record(
         AREA,
         "video fills the disk (ulimit -f 24 KiB)",
         "error at the frame whose write failed (FFmpeg flushes its output every 256 KiB); the run \
-         stops there, the file is incomplete",
+         stops there, the incomplete file is removed",
         &tmp(&outcome, dir.path()),
     );
 }
@@ -249,6 +267,22 @@ fn frame_named_in(log: &str, prefix: &str) -> Option<usize> {
 
 #[test]
 fn sigint_in_the_middle_leaves_a_playable_video_and_complete_json_lines() {
+    stop_in_the_middle("INT", SIGINT_EXIT);
+}
+
+#[test]
+fn sigterm_in_the_middle_leaves_a_playable_video_and_complete_json_lines() {
+    stop_in_the_middle("TERM", SIGTERM_EXIT);
+}
+
+#[test]
+fn sighup_in_the_middle_leaves_a_playable_video_and_complete_json_lines() {
+    stop_in_the_middle("HUP", SIGHUP_EXIT);
+}
+
+/// Sends SIG`signal` to a run in the middle of `input1.mp4`: it finalises its outputs, says so and
+/// exits with `code` (128 + the signal).
+fn stop_in_the_middle(signal: &str, code: i32) {
     require_models();
     let dir = temp_dir();
     let video = dir.path().join("annotated.mp4");
@@ -262,23 +296,34 @@ fn sigint_in_the_middle_leaves_a_playable_video_and_complete_json_lines() {
         s(&json),
         "--headless",
     ]));
-    // Wait for the run to start writing, let it process some frames, then press Ctrl-C.
+    // Wait for the run to start writing (its outputs are staged beside their destinations until
+    // complete), let it process some frames, then send the signal.
     let start = Instant::now();
-    while !video.exists() && start.elapsed() < QUICK_LIMIT {
+    while staging_files(dir.path()).is_empty() && start.elapsed() < QUICK_LIMIT {
         std::thread::sleep(Duration::from_millis(50));
     }
-    std::thread::sleep(RUN_BEFORE_SIGINT);
+    std::thread::sleep(RUN_BEFORE_SIGNAL);
     let pid = running.child.id().to_string();
     let status = Command::new("kill")
-        .args(["-INT", &pid])
+        .args([&format!("-{signal}"), &pid])
         .status()
         .expect("kill runs");
-    assert!(status.success(), "SIGINT sent");
+    assert!(status.success(), "SIG{signal} sent");
     let outcome = running.wait(PROCESS_LIMIT);
-    assert_success(&outcome);
+    assert_eq!(
+        outcome.code,
+        Some(code),
+        "128 + SIG{signal}:\n{}",
+        outcome.log()
+    );
     assert!(
-        outcome.stderr.contains("interrupted"),
-        "the log says the run was interrupted:\n{}",
+        staging_files(dir.path()).is_empty(),
+        "no staging file is left behind"
+    );
+    let name = format!("SIG{signal}");
+    assert!(
+        outcome.stderr.contains("interrupted by") && outcome.stderr.contains(&name),
+        "the log says the run was interrupted by {name}:\n{}",
         outcome.log()
     );
 
@@ -296,14 +341,26 @@ fn sigint_in_the_middle_leaves_a_playable_video_and_complete_json_lines() {
     assert_eq!(lines.len(), frames, "one JSON line per frame in the video");
     record_message(
         AREA,
-        "SIGINT after ~2.5 s",
+        &format!("{name} after ~2.5 s"),
         &format!(
-            "stops, finalises: {frames} playable frames, {} complete JSON lines",
+            "stops, finalises: {frames} playable frames, {} complete JSON lines; exit {code}",
             lines.len()
         ),
         &outcome.message(),
         outcome.code,
     );
+}
+
+/// The staging files of outputs not yet complete in `dir`.
+fn staging_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| path.to_string_lossy().contains(".agender-partial-"))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The outcome with the temporary folder replaced by `<tmp>`.

@@ -29,9 +29,9 @@ pub fn warn_if_input_ended_early(
     }
 }
 
-/// Fails when the annotated video at `path` does not open as a video although `frames` frames
-/// were encoded into it (typically a full disk).
-pub fn check_written_video(path: &Path, frames: u64) -> Result<()> {
+/// Fails when the annotated video being written at `path` (for `destination`) does not open as a
+/// video although `frames` frames were encoded into it (typically a full disk).
+pub fn check_written_video(path: &Path, destination: &Path, frames: u64) -> Result<()> {
     if frames == 0 {
         return Ok(());
     }
@@ -44,7 +44,7 @@ pub fn check_written_video(path: &Path, frames: u64) -> Result<()> {
     if !opened {
         bail!(
             "the annotated video {} is incomplete: {frames} frames were encoded but the file ({size} bytes) does not open as a video; the disk is probably full: free some space or write the video elsewhere (--output)",
-            path.display()
+            destination.display()
         );
     }
     Ok(())

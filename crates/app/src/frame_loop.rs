@@ -1,7 +1,6 @@
 //! The per-frame work of a run: analyse the detected faces, write the records, draw the labels,
 //! show the frame and hand it to the encoder.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -15,6 +14,8 @@ use crate::analysis::{FaceResult, FrameAnalyzer};
 use crate::detect_stage::DetectedFrames;
 use crate::display::{Control, Display};
 use crate::records::RecordWriters;
+use crate::signals::StopRequest;
+use crate::staged_output::StagedOutput;
 use crate::stages::EncodeThread;
 use crate::stats::{RunStats, Stage};
 
@@ -37,8 +38,8 @@ pub struct Finished {
     pub stats: RunStats,
     /// Time the encoder spent, or why the video could not be finalised.
     pub encode_time: Result<Duration>,
-    /// Whether the JSON and CSV records were flushed.
-    pub records: Result<()>,
+    /// The complete JSON and CSV record files, or why they could not be flushed.
+    pub records: Result<Vec<StagedOutput>>,
 }
 
 impl FrameLoop {
@@ -83,17 +84,18 @@ impl FrameLoop {
         }
     }
 
-    /// Processes every frame of `frames` until the input ends, an error, ESC or Ctrl-C.
+    /// Processes every frame of `frames` until the input ends, an error, ESC or a stop signal.
     pub fn process_all(
         &mut self,
         frames: &mut DetectedFrames,
         mut display: Option<&mut Display>,
-        interrupted: &AtomicBool,
+        stop: &StopRequest,
         progress: &ProgressBar,
     ) -> Result<()> {
         while let Some(detected) = frames.next() {
-            if interrupted.load(Ordering::SeqCst) {
-                tracing::warn!("interrupted: finalising the output written so far");
+            if stop.is_requested() {
+                let signal = stop.signal().map_or("a stop signal", crate::signals::name);
+                tracing::warn!("interrupted by {signal}: finalising the outputs written so far");
                 self.quit = true;
                 break;
             }

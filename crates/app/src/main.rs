@@ -14,9 +14,13 @@ mod display;
 mod eval;
 mod failure;
 mod frame_loop;
+mod path_clash;
 mod records;
 mod run;
+mod run_files;
 mod setup;
+mod signals;
+mod staged_output;
 mod stages;
 mod stats;
 mod tracking;
@@ -73,6 +77,13 @@ fn main() -> ExitCode {
         Some(Command::Eval(args)) => run_eval(&args),
         None => run_pipeline(&cli.run),
     };
+    if let Some((code, signal)) = signals::received() {
+        if let Err(err) = &result {
+            tracing::error!("{err:#}");
+        }
+        tracing::warn!("stopped by {signal}: exiting with code {code}");
+        return ExitCode::from(code);
+    }
     match result {
         Ok(()) => ExitCode::from(EXIT_SUCCESS),
         Err(err) => {
@@ -126,6 +137,12 @@ fn load_config(args: &RunArgs) -> Result<AppConfig> {
 
 fn run_pipeline(args: &RunArgs) -> Result<()> {
     let config = load_config(args)?;
+    let mut inputs = run_files::inputs(&config, args.config.as_deref());
+    inputs.extend(run_files::source_inputs(&config));
+    path_clash::refuse_clashes(
+        &inputs,
+        &run_files::run_outputs(&config, args.stats_json.as_deref()),
+    )?;
     let options = run::RunOptions {
         detect_only: args.detect_only,
         passes: args.passes,
@@ -142,8 +159,7 @@ fn run_pipeline(args: &RunArgs) -> Result<()> {
     if let Some(path) = &args.stats_json {
         let text = serde_json::to_string_pretty(&stats.to_json())
             .context("cannot encode the run's figures")?;
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        staged_output::write_atomically(path, (text + "\n").as_bytes())?;
     }
     Ok(())
 }
@@ -160,6 +176,24 @@ fn run_eval(args: &EvalArgs) -> Result<()> {
         config.estimator.flip_average = true;
     }
     let labels = eval::read_labels(&args.labels).map_err(usage)?;
+    if let Some(json) = &args.json {
+        let mut inputs = run_files::inputs(&config, args.config.as_deref());
+        inputs.push(path_clash::RolePath::new(
+            "the labels file (--labels)",
+            &args.labels,
+        ));
+        inputs.extend(
+            args.predictions.iter().map(|path| {
+                path_clash::RolePath::new("the predictions file (--predictions)", path)
+            }),
+        );
+        inputs.extend(
+            labels
+                .iter()
+                .map(|image| path_clash::RolePath::new("a labelled image", &image.path)),
+        );
+        path_clash::refuse_clashes(&inputs, &[path_clash::RolePath::new("--json", json)])?;
+    }
     let faces = if args.no_detect {
         eval::FaceSource::WholeImage
     } else {
@@ -200,8 +234,7 @@ fn run_eval(args: &EvalArgs) -> Result<()> {
             "report": report,
         });
         let text = serde_json::to_string_pretty(&json).context("cannot encode the report")?;
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        staged_output::write_atomically(path, (text + "\n").as_bytes())?;
     }
     Ok(())
 }

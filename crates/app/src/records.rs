@@ -3,13 +3,14 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use estimate::AgeEstimate;
 use serde::Serialize;
 
 use crate::analysis::FaceResult;
+use crate::staged_output::StagedOutput;
 
 /// Version of the JSON Lines schema, written into every line.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -129,25 +130,41 @@ impl FaceRecord {
     }
 }
 
-/// Writes the requested structured outputs, whole lines at a time.
+/// Writes the requested structured outputs, whole lines at a time, each to a staging file beside
+/// its destination that [`RecordWriters::finish`] hands back for the run to put in place.
 pub struct RecordWriters {
-    json: Option<(PathBuf, BufWriter<File>)>,
-    csv: Option<(PathBuf, BufWriter<File>)>,
+    json: Option<RecordFile>,
+    csv: Option<RecordFile>,
+}
+
+/// One record output being written.
+struct RecordFile {
+    staged: StagedOutput,
+    writer: BufWriter<File>,
+}
+
+impl RecordFile {
+    fn create(destination: &Path) -> Result<Self> {
+        let staged = StagedOutput::new(destination)?;
+        let writer = BufWriter::new(staged.open()?);
+        Ok(Self { staged, writer })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.writer
+            .write_all(bytes)
+            .with_context(|| format!("cannot write {}", self.staged.destination().display()))
+    }
 }
 
 impl RecordWriters {
-    /// Creates the files (and their directories) before any frame is processed, so an
+    /// Creates the staging files (and the directories) before any frame is processed, so an
     /// unwritable path fails early.
     pub fn create(json: Option<&Path>, csv: Option<&Path>) -> Result<Self> {
-        let json = json
-            .map(|path| open(path).map(|file| (path.to_path_buf(), file)))
-            .transpose()?;
-        let mut csv = csv
-            .map(|path| open(path).map(|file| (path.to_path_buf(), file)))
-            .transpose()?;
-        if let Some((path, file)) = csv.as_mut() {
-            writeln!(file, "{CSV_HEADER}")
-                .with_context(|| format!("cannot write {}", path.display()))?;
+        let json = json.map(RecordFile::create).transpose()?;
+        let mut csv = csv.map(RecordFile::create).transpose()?;
+        if let Some(file) = csv.as_mut() {
+            file.write(format!("{CSV_HEADER}\n").as_bytes())?;
         }
         Ok(Self { json, csv })
     }
@@ -159,7 +176,7 @@ impl RecordWriters {
         timestamp_ms: f64,
         faces: &[FaceResult],
     ) -> Result<()> {
-        if let Some((path, file)) = self.json.as_mut() {
+        if let Some(file) = self.json.as_mut() {
             let record = FrameRecord {
                 schema: SCHEMA_VERSION,
                 frame,
@@ -169,10 +186,9 @@ impl RecordWriters {
             let mut line =
                 serde_json::to_vec(&record).context("cannot encode the frame as JSON")?;
             line.push(b'\n');
-            file.write_all(&line)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            file.write(&line)?;
         }
-        if let Some((path, file)) = self.csv.as_mut() {
+        if let Some(file) = self.csv.as_mut() {
             let mut rows = String::new();
             for (index, face) in faces.iter().enumerate() {
                 rows.push_str(&csv_row(
@@ -183,19 +199,22 @@ impl RecordWriters {
                 ));
                 rows.push('\n');
             }
-            file.write_all(rows.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            file.write(rows.as_bytes())?;
         }
         Ok(())
     }
 
-    /// Flushes everything to disk.
-    pub fn finish(&mut self) -> Result<()> {
-        for (path, file) in self.json.iter_mut().chain(self.csv.iter_mut()) {
-            file.flush()
-                .with_context(|| format!("cannot write {}", path.display()))?;
+    /// Flushes everything and hands back the complete files, to be put in place with
+    /// [`StagedOutput::commit`] once the run has succeeded (or was stopped on purpose).
+    pub fn finish(self) -> Result<Vec<StagedOutput>> {
+        let mut complete = Vec::new();
+        for mut file in self.json.into_iter().chain(self.csv) {
+            file.writer
+                .flush()
+                .with_context(|| format!("cannot write {}", file.staged.destination().display()))?;
+            complete.push(file.staged);
         }
-        Ok(())
+        Ok(complete)
     }
 }
 
@@ -205,34 +224,6 @@ fn gender_name(gender: estimate::Gender) -> &'static str {
         estimate::Gender::Male => "Male",
         estimate::Gender::Female => "Female",
     }
-}
-
-fn open(path: &Path) -> Result<BufWriter<File>> {
-    create_parent_dir(path)?;
-    let file = File::create(path).with_context(|| {
-        format!(
-            "cannot create {}: check the path and permissions",
-            path.display()
-        )
-    })?;
-    Ok(BufWriter::new(file))
-}
-
-/// Creates the directory that will hold the record file `path`, with its parents, when `path`
-/// names one.
-fn create_parent_dir(path: &Path) -> Result<()> {
-    let Some(parent) = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    else {
-        return Ok(());
-    };
-    std::fs::create_dir_all(parent).with_context(|| {
-        format!(
-            "cannot create the output directory {}: check the path and permissions",
-            parent.display()
-        )
-    })
 }
 
 fn csv_row(frame: u64, timestamp_ms: f64, index: usize, face: &FaceRecord) -> String {

@@ -1,8 +1,9 @@
 //! A whole run: decode -> detect -> analyse -> render -> show / encode over every pass of the
-//! input, with start-up logging, a progress bar on headless runs, Ctrl-C handling and the checks
+//! input, with start-up logging, a progress bar on headless runs, stop signals and the checks
 //! that nothing was lost; and the detection-only run the benchmarks compare it with.
-
-use std::sync::atomic::{AtomicBool, Ordering};
+//!
+//! Every output is written beside its destination and put in place only when the run succeeded
+//! or was stopped on purpose (ESC, a stop signal): a failed run leaves the files that were there.
 
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
@@ -12,10 +13,9 @@ use crate::config::AppConfig;
 use crate::detect_stage::DetectedFrames;
 use crate::frame_loop::FrameLoop;
 use crate::records::RecordWriters;
-use crate::setup::{
-    build_analyzer, build_detection, install_interrupt_flag, open_display, open_writer,
-    progress_bar,
-};
+use crate::setup::{build_analyzer, build_detection, open_display, open_writer, progress_bar};
+use crate::signals::StopRequest;
+use crate::staged_output::StagedOutput;
 use crate::stages::{DecodeThread, EncodeThread};
 use crate::stats::{RunStats, Stage};
 
@@ -40,7 +40,7 @@ impl Default for RunOptions {
     }
 }
 
-/// Runs the pipeline described by `config` to the end of the input, ESC or Ctrl-C.
+/// Runs the pipeline described by `config` to the end of the input, ESC or a stop signal.
 pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     if options.detect_only {
         return run_detect_only(config, options);
@@ -70,8 +70,14 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
         analyzer.estimator_threads()
     );
 
-    let writer = match &config.output.video {
-        Some(path) => Some(open_writer(path, &config.output, fps, first_size)?),
+    let staged_video = config
+        .output
+        .video
+        .as_deref()
+        .map(StagedOutput::new)
+        .transpose()?;
+    let writer = match &staged_video {
+        Some(staged) => Some(open_writer(staged, &config.output, fps, first_size)?),
         None => None,
     };
 
@@ -80,7 +86,7 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
 
     let mut display = open_display(config);
 
-    let interrupted = install_interrupt_flag();
+    let stop = StopRequest::install();
     let progress = match (&display, frame_count) {
         (None, Some(total)) => {
             progress_bar(config.input.max_frames.map_or(total, |max| max.min(total)))
@@ -90,7 +96,10 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
 
     let mut loop_state = FrameLoop::new(
         analyzer,
-        writer.map(EncodeThread::spawn).transpose()?,
+        writer
+            .zip(config.output.video.as_deref())
+            .map(|(writer, destination)| EncodeThread::spawn(writer, destination))
+            .transpose()?,
         records,
         first_size,
         config.tracking.enabled && config.tracking.show_track_id,
@@ -104,12 +113,12 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
         };
         let decoder = DecodeThread::spawn(pass_reader, config.input.max_frames)?;
         let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut detection))?;
-        outcome = loop_state.process_all(&mut frames, display.as_mut(), &interrupted, &progress);
+        outcome = loop_state.process_all(&mut frames, display.as_mut(), &stop, &progress);
         match frames.finish() {
             Ok(returned) => detection = returned,
             Err(err) => outcome = outcome.and(Err(err)),
         }
-        if outcome.is_err() || interrupted.load(Ordering::SeqCst) || loop_state.stopped() {
+        if outcome.is_err() || stop.is_requested() || loop_state.stopped() {
             break;
         }
     }
@@ -120,9 +129,9 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     let finished = loop_state.finish();
     let mut stats = finished.stats;
     outcome?;
-    finished.records?;
+    let records = finished.records?;
     stats.add(Stage::Encode, finished.encode_time?);
-    if !interrupted.load(Ordering::SeqCst) && !stopped {
+    if !stop.is_requested() && !stopped {
         crate::completeness::warn_if_input_ended_early(
             frame_count,
             config.input.max_frames,
@@ -130,9 +139,18 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
             stats.frames,
         );
     }
-    if let Some(path) = &config.output.video {
-        crate::completeness::check_written_video(path, stats.frames)?;
-        tracing::info!(path = %path.display(), "annotated video written");
+    if let Some(staged) = staged_video {
+        crate::completeness::check_written_video(
+            staged.path(),
+            staged.destination(),
+            stats.frames,
+        )?;
+        let destination = staged.destination().to_path_buf();
+        staged.commit()?;
+        tracing::info!(path = %destination.display(), "annotated video written");
+    }
+    for staged in records {
+        staged.commit()?;
     }
     Ok(stats)
 }
@@ -152,15 +170,15 @@ fn run_detect_only(config: &AppConfig, options: &RunOptions) -> Result<RunStats>
     let mut detection = build_detection(config, &models_dir, padding_ratio)?;
     tracing::info!("detection only: no estimation or output");
     let source = Source::parse(&config.input.source).with_seed(config.input.seed);
-    let interrupted = install_interrupt_flag();
+    let stop = StopRequest::install();
     let mut stats = RunStats::new();
     for pass in 0..options.passes.max(1) {
         let decoder = DecodeThread::spawn(reopen(&source, pass)?, config.input.max_frames)?;
         let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut detection))?;
-        let counted = count_detections(&mut frames, &interrupted, &mut stats);
+        let counted = count_detections(&mut frames, &stop, &mut stats);
         detection = frames.finish()?;
         counted?;
-        if interrupted.load(Ordering::SeqCst) {
+        if stop.is_requested() {
             break;
         }
     }
@@ -168,14 +186,14 @@ fn run_detect_only(config: &AppConfig, options: &RunOptions) -> Result<RunStats>
 }
 
 /// Adds the decode, resize and detect times and the faces of every frame of `frames` to `stats`,
-/// until the input ends, an error or Ctrl-C.
+/// until the input ends, an error or a stop signal.
 fn count_detections(
     frames: &mut DetectedFrames,
-    interrupted: &AtomicBool,
+    stop: &StopRequest,
     stats: &mut RunStats,
 ) -> Result<()> {
     while let Some(detected) = frames.next() {
-        if interrupted.load(Ordering::SeqCst) {
+        if stop.is_requested() {
             break;
         }
         let detected = detected?;

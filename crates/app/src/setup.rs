@@ -1,9 +1,8 @@
 //! Building what a run needs from the config: the face finders (one per detection worker), the
-//! analyzer (estimator and tracker), the video writer, the Ctrl-C flag and the progress bar.
+//! analyzer (estimator and tracker), the video writer and the progress bar.
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use detect::DetectorRuntime;
@@ -15,6 +14,7 @@ use crate::config::{AUTO_DETECT_WORKERS, AppConfig, OutputConfig};
 use crate::detect_stage::{DetectionPlan, FinderFactory, resolve_worker_count};
 use crate::display::{self, Display};
 use crate::failure::usage;
+use crate::staged_output::StagedOutput;
 
 /// Layout of the progress bar of headless runs.
 const PROGRESS_TEMPLATE: &str =
@@ -152,10 +152,9 @@ pub fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAna
     Ok((FrameAnalyzer::new(estimator, tracker), description))
 }
 
-/// Creates the annotated video at `path` (and its directory) with the codec and H.264 settings of
-/// `output`.
+/// Creates the annotated video in its staging file with the codec and H.264 settings of `output`.
 pub fn open_writer(
-    path: &Path,
+    staged: &StagedOutput,
     output: &OutputConfig,
     fps: f64,
     size: FrameSize,
@@ -164,8 +163,12 @@ pub fn open_writer(
         usage(anyhow::Error::new(err).context("invalid output.codec"))
     })?;
     let h264 = output.h264_settings().map_err(usage)?;
-    VideoWriter::create_with(path, codec, fps, size, h264)
-        .with_context(|| format!("cannot create the output video {}", path.display()))
+    VideoWriter::create_with(staged.path(), codec, fps, size, h264).with_context(|| {
+        format!(
+            "cannot create the output video {}",
+            staged.destination().display()
+        )
+    })
 }
 
 /// The windows, unless the config, a missing display or a failure to open them makes the run
@@ -182,16 +185,6 @@ pub fn open_display(config: &AppConfig) -> Option<Display> {
             None
         }
     }
-}
-
-/// A flag that Ctrl-C sets, so the run can stop and finalise its output instead of dying.
-pub fn install_interrupt_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let handler_flag = Arc::clone(&flag);
-    if let Err(err) = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst)) {
-        tracing::warn!("Ctrl-C will stop the program without finalising the output: {err}");
-    }
-    flag
 }
 
 /// A progress bar over `total` frames.

@@ -1,6 +1,7 @@
 //! Decoding and encoding on their own threads, joined to the frame loop by bounded channels, so
 //! both cores are busy while memory stays bounded and frame order is preserved.
 
+use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -94,8 +95,10 @@ pub struct EncodeThread {
 }
 
 impl EncodeThread {
-    /// Starts a thread that writes every frame sent to `writer`.
-    pub fn spawn(mut writer: VideoWriter) -> Result<Self> {
+    /// Starts a thread that writes every frame sent to `writer`, whose file becomes `destination`
+    /// when complete (named in its errors).
+    pub fn spawn(mut writer: VideoWriter, destination: &Path) -> Result<Self> {
+        let destination = destination.display().to_string();
         let (sender, frames) = sync_channel::<Mat>(ENCODE_QUEUE_FRAMES);
         let handle = std::thread::Builder::new()
             .name("encode".to_owned())
@@ -105,13 +108,13 @@ impl EncodeThread {
                     let start = Instant::now();
                     // Counted from 0 in the output video, over every pass of the input.
                     writer.write(&frame).with_context(|| {
-                        format!("cannot write frame {index} of the annotated video")
+                        format!("cannot write frame {index} of the annotated video {destination}")
                     })?;
                     busy += start.elapsed();
                 }
-                writer
-                    .finish()
-                    .context("cannot finalise the annotated video")?;
+                writer.finish().with_context(|| {
+                    format!("cannot finalise the annotated video {destination}")
+                })?;
                 Ok(busy)
             })
             .context("cannot start the encoding thread")?;

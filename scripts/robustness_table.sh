@@ -9,7 +9,7 @@ rows="$(mktemp -d)"
 trap 'rm -rf "$rows"' EXIT
 export AGENDER_ROBUSTNESS_TABLE="$rows"
 cargo test -p app --test robustness_config --test robustness_models --test robustness_video \
-    --test robustness_output
+    --test robustness_output --test output_safety
 cargo test -p xtask --test robustness_xtask
 
 out=docs/ROBUSTNESS.md
@@ -25,7 +25,11 @@ test, the message is the one the program printed (temporary paths shown as `<tmp
 Exit codes: **0** success, **2** usage or configuration error (command line, config file, model
 files named by the config: fix them and run again), **1** failure while running (input that does
 not open, output that cannot be written, full disk, damaged fetch). A run stopped by Ctrl-C
-(SIGINT) finalises its outputs and exits 0. There is one error message, logged at `ERROR` level on
+(SIGINT), SIGTERM or SIGHUP finalises its outputs and exits 128 + the signal (130, 143, 129); a
+second signal ends it at once. An output that is the same file as an input or another output is
+refused before anything is written (exit 2). Outputs are written beside their destination and
+renamed into place when complete: a failed run leaves every existing file as it was and puts no
+output in place. There is one error message, logged at `ERROR` level on
 stderr with its whole cause chain; a backtrace is printed only when `RUST_BACKTRACE` is set (and
 not `0`). Colour codes are used only when stderr is a terminal.
 
@@ -35,7 +39,7 @@ caffemodel parsers (`xtask/tests/fuzz_caffe.rs`) and the app config parser
 (`crates/app/src/config_fuzz.rs`) under arbitrary bytes and mutations (flipped, inserted,
 removed, truncated bytes) of the real files from `../shared/mirror` and `config/`.
 HEAD
-    for area in "command line" config models "xtask fetch-models" video output; do
+    for area in "command line" config models "xtask fetch-models" video output "output safety"; do
         echo
         echo "### ${area}"
         echo

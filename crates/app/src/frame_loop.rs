@@ -27,6 +27,8 @@ pub struct FrameLoop {
     records: RecordWriters,
     show_track_id: bool,
     writer_size: FrameSize,
+    /// The frames' presentation times go to the encoder (else it writes a constant rate).
+    keep_timestamps: bool,
     warned_resize: bool,
     /// ESC was pressed or the run was interrupted.
     quit: bool,
@@ -44,12 +46,14 @@ pub struct Finished {
 
 impl FrameLoop {
     /// A loop writing to `encoder` (none without video output) and `records`; `writer_size` is
-    /// the output video's frame size; `show_track_id` puts the track ID in the labels.
+    /// the output video's frame size; `keep_timestamps` hands each frame's presentation time to
+    /// the encoder; `show_track_id` puts the track ID in the labels.
     pub fn new(
         analyzer: FrameAnalyzer,
         encoder: Option<EncodeThread>,
         records: RecordWriters,
         writer_size: FrameSize,
+        keep_timestamps: bool,
         show_track_id: bool,
     ) -> Self {
         Self {
@@ -59,9 +63,15 @@ impl FrameLoop {
             records,
             show_track_id,
             writer_size,
+            keep_timestamps,
             warned_resize: false,
             quit: false,
         }
+    }
+
+    /// Adds `lost` frames the reader skipped (damaged data) to the run's figures.
+    pub fn count_lost_frames(&mut self, lost: u64) {
+        self.stats.lost_frames += lost;
     }
 
     /// ESC was pressed or the run was interrupted: no further pass should run.
@@ -126,13 +136,14 @@ impl FrameLoop {
                 self.quit = true;
                 break;
             }
-            self.encode(annotated)?;
+            let pts = decoded.frame.pts.filter(|_| self.keep_timestamps);
+            self.encode(annotated, pts)?;
             progress.inc(1);
         }
         Ok(())
     }
 
-    fn encode(&mut self, annotated: Mat) -> Result<()> {
+    fn encode(&mut self, annotated: Mat, pts: Option<i64>) -> Result<()> {
         let Some(encoder) = self.encoder.as_mut() else {
             return Ok(());
         };
@@ -142,27 +153,47 @@ impl FrameLoop {
         } else {
             if !self.warned_resize {
                 tracing::warn!(
-                    "frame size {}x{} differs from the output video's {}x{}: frames are scaled to fit",
-                    size.width,
-                    size.height,
-                    self.writer_size.width,
-                    self.writer_size.height
+                    "frame size {size} differs from the output video's {}: frames are scaled to \
+                     fit it, keeping their shape (black bars fill the rest)",
+                    self.writer_size
                 );
                 self.warned_resize = true;
             }
-            let mut scaled = Mat::default();
-            imgproc::resize(
-                &annotated,
-                &mut scaled,
-                Size::new(self.writer_size.width, self.writer_size.height),
-                0.0,
-                0.0,
-                imgproc::INTER_AREA,
-            )?;
-            scaled
+            letterbox(&annotated, self.writer_size)?
         };
-        encoder.send(frame)
+        encoder.send((frame, pts))
     }
+}
+
+/// `frame` scaled to fit inside `size` with its aspect ratio kept, centred on black.
+fn letterbox(frame: &Mat, size: FrameSize) -> Result<Mat> {
+    let scale = f64::min(
+        f64::from(size.width) / f64::from(frame.cols()),
+        f64::from(size.height) / f64::from(frame.rows()),
+    );
+    let fitted = |side: i32, limit: i32| ((f64::from(side) * scale).round() as i32).clamp(1, limit);
+    let inner = Size::new(
+        fitted(frame.cols(), size.width),
+        fitted(frame.rows(), size.height),
+    );
+    let mut scaled = Mat::default();
+    imgproc::resize(frame, &mut scaled, inner, 0.0, 0.0, imgproc::INTER_AREA)
+        .context("cannot scale the frame to the output video's size")?;
+    let left = (size.width - inner.width) / 2;
+    let top = (size.height - inner.height) / 2;
+    let mut boxed = Mat::default();
+    opencv::core::copy_make_border(
+        &scaled,
+        &mut boxed,
+        top,
+        size.height - inner.height - top,
+        left,
+        size.width - inner.width - left,
+        opencv::core::BORDER_CONSTANT,
+        opencv::core::Scalar::default(),
+    )
+    .context("cannot fit the frame into the output video's size")?;
+    Ok(boxed)
 }
 
 /// A copy of `frame` with every face's box and label drawn.
@@ -187,4 +218,25 @@ fn render_faces(frame: &Mat, faces: &[FaceResult], show_track_id: bool) -> Resul
         .collect();
     render::draw_annotations(&mut annotated, &annotations).context("cannot draw the labels")?;
     Ok(annotated)
+}
+
+#[cfg(test)]
+mod tests {
+    use opencv::core::{CV_8UC3, Scalar, Vec3b};
+
+    use super::*;
+
+    #[test]
+    fn a_wider_frame_is_fitted_between_black_bars_keeping_its_shape() {
+        let white = Mat::new_rows_cols_with_default(100, 400, CV_8UC3, Scalar::all(255.0))
+            .expect("a frame");
+        let boxed = letterbox(&white, FrameSize::new(200, 200)).expect("letterbox");
+        assert_eq!(FrameSize::of(&boxed), FrameSize::new(200, 200));
+        let pixel = |row: i32| boxed.at_2d::<Vec3b>(row, 100).expect("pixel")[0];
+        // 400x100 scaled by 1/2 is 200x50, centred: rows 75..125 are the frame.
+        assert_eq!(pixel(74), 0, "black bar above");
+        assert_eq!(pixel(75), 255, "the frame");
+        assert_eq!(pixel(124), 255, "the frame");
+        assert_eq!(pixel(125), 0, "black bar below");
+    }
 }

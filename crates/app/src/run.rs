@@ -7,7 +7,7 @@
 
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
-use video_io::{Source, VideoReader};
+use video_io::{OutputTiming, Source, VideoReader};
 
 use crate::config::AppConfig;
 use crate::detect_stage::DetectedFrames;
@@ -76,8 +76,9 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
         .as_deref()
         .map(StagedOutput::new)
         .transpose()?;
+    let timing = output_timing(&reader, fps, options.passes);
     let writer = match &staged_video {
-        Some(staged) => Some(open_writer(staged, &config.output, fps, first_size)?),
+        Some(staged) => Some(open_writer(staged, &config.output, &timing, first_size)?),
         None => None,
     };
 
@@ -102,6 +103,7 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
             .transpose()?,
         records,
         first_size,
+        timing.time_base.is_some(),
         config.tracking.enabled && config.tracking.show_track_id,
     );
     let mut outcome = Ok(());
@@ -112,12 +114,14 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
             None => reopen(&source, pass)?,
         };
         let decoder = DecodeThread::spawn(pass_reader, config.input.max_frames)?;
+        let lost_frames = decoder.lost_frames();
         let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut detection))?;
         outcome = loop_state.process_all(&mut frames, display.as_mut(), &stop, &progress);
         match frames.finish() {
             Ok(returned) => detection = returned,
             Err(err) => outcome = outcome.and(Err(err)),
         }
+        loop_state.count_lost_frames(lost_frames.load(std::sync::atomic::Ordering::SeqCst));
         if outcome.is_err() || stop.is_requested() || loop_state.stopped() {
             break;
         }
@@ -131,12 +135,20 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
     outcome?;
     let records = finished.records?;
     stats.add(Stage::Encode, finished.encode_time?);
+    if stats.lost_frames > 0 {
+        tracing::warn!(
+            lost_frames = stats.lost_frames,
+            "{} frames of the input could not be decoded (damaged data) and were skipped; the \
+             others were processed",
+            stats.lost_frames
+        );
+    }
     if !stop.is_requested() && !stopped {
         crate::completeness::warn_if_input_ended_early(
             frame_count,
             config.input.max_frames,
             options.passes,
-            stats.frames,
+            stats.frames + stats.lost_frames,
         );
     }
     if let Some(staged) = staged_video {
@@ -153,6 +165,20 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
         staged.commit()?;
     }
     Ok(stats)
+}
+
+/// How the annotated video is timed: each frame at its presentation time in the input's time base,
+/// with the input's pixel shape. A run of several passes (a benchmark switch) replays the input
+/// from time 0 each time, so it is written at the constant rate instead.
+fn output_timing(reader: &VideoReader, fps: f64, passes: u32) -> OutputTiming {
+    match reader.timing() {
+        Some(stream) if passes <= 1 => OutputTiming::of_stream(&stream, fps),
+        Some(stream) => OutputTiming {
+            sample_aspect_ratio: stream.sample_aspect_ratio,
+            ..OutputTiming::constant(fps)
+        },
+        None => OutputTiming::constant(fps),
+    }
 }
 
 /// Reopens the input for pass `pass` (0-based) of a multi-pass run.

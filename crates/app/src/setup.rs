@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use detect::DetectorRuntime;
 use indicatif::{ProgressBar, ProgressStyle};
-use video_io::{Codec, FrameSize, VideoWriter};
+use video_io::{Codec, FrameSize, OutputTiming, VideoWriter};
 
 use crate::analysis::{FaceFinder, FrameAnalyzer};
 use crate::config::{AUTO_DETECT_WORKERS, AppConfig, OutputConfig};
@@ -152,18 +152,19 @@ pub fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAna
     Ok((FrameAnalyzer::new(estimator, tracker), description))
 }
 
-/// Creates the annotated video in its staging file with the codec and H.264 settings of `output`.
+/// Creates the annotated video in its staging file with the codec and H.264 settings of `output`
+/// and the input's `timing` (its time base and pixel shape).
 pub fn open_writer(
     staged: &StagedOutput,
     output: &OutputConfig,
-    fps: f64,
+    timing: &OutputTiming,
     size: FrameSize,
 ) -> Result<VideoWriter> {
     let codec: Codec = output.codec.parse().map_err(|err: video_io::VideoError| {
         usage(anyhow::Error::new(err).context("invalid output.codec"))
     })?;
     let h264 = output.h264_settings().map_err(usage)?;
-    VideoWriter::create_with(staged.path(), codec, fps, size, h264).with_context(|| {
+    VideoWriter::create_timed(staged.path(), codec, size, h264, timing).with_context(|| {
         format!(
             "cannot create the output video {}",
             staged.destination().display()

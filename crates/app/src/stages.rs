@@ -2,6 +2,8 @@
 //! both cores are busy while memory stays bounded and frame order is preserved.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -28,20 +30,33 @@ pub struct Decoded {
 pub struct DecodeThread {
     frames: Receiver<Result<Decoded>>,
     handle: Option<JoinHandle<()>>,
+    lost_frames: Arc<AtomicU64>,
 }
 
 impl DecodeThread {
     /// Starts reading `reader` on its own thread, stopping after `max_frames` when given.
     pub fn spawn(mut reader: VideoReader, max_frames: Option<u64>) -> Result<Self> {
         let (sender, frames) = sync_channel(DECODE_QUEUE_FRAMES);
+        let lost_frames = Arc::new(AtomicU64::new(0));
+        let lost = Arc::clone(&lost_frames);
         let handle = std::thread::Builder::new()
             .name("decode".to_owned())
-            .spawn(move || decode_loop(&mut reader, max_frames, &sender))
+            .spawn(move || {
+                decode_loop(&mut reader, max_frames, &sender, &lost);
+                lost.store(reader.lost_frames(), Ordering::SeqCst);
+            })
             .context("cannot start the decoding thread")?;
         Ok(Self {
             frames,
             handle: Some(handle),
+            lost_frames,
         })
+    }
+
+    /// A counter of the frames the reader could not decode and skipped (damaged data), complete
+    /// once the decoding thread has ended.
+    pub fn lost_frames(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.lost_frames)
     }
 
     /// The next frame, `None` at the end of the input.
@@ -65,6 +80,7 @@ fn decode_loop(
     reader: &mut VideoReader,
     max_frames: Option<u64>,
     sender: &SyncSender<Result<Decoded>>,
+    lost: &AtomicU64,
 ) {
     let mut decoded = 0u64;
     loop {
@@ -80,6 +96,7 @@ fn decode_loop(
             Ok(None) => return,
             Err(err) => Err(anyhow::Error::new(err).context("cannot decode the next frame")),
         };
+        lost.store(reader.lost_frames(), Ordering::SeqCst);
         let failed = message.is_err();
         if sender.send(message).is_err() || failed {
             return;
@@ -88,9 +105,13 @@ fn decode_loop(
     }
 }
 
+/// An annotated frame for the encoder, with its presentation time in the input's time base
+/// (`None`: one frame after the previous).
+pub type TimedFrame = (Mat, Option<i64>);
+
 /// The encoding thread: writes annotated frames in the order they are sent.
 pub struct EncodeThread {
-    frames: Option<SyncSender<Mat>>,
+    frames: Option<SyncSender<TimedFrame>>,
     handle: Option<JoinHandle<Result<Duration>>>,
 }
 
@@ -99,15 +120,15 @@ impl EncodeThread {
     /// when complete (named in its errors).
     pub fn spawn(mut writer: VideoWriter, destination: &Path) -> Result<Self> {
         let destination = destination.display().to_string();
-        let (sender, frames) = sync_channel::<Mat>(ENCODE_QUEUE_FRAMES);
+        let (sender, frames) = sync_channel::<TimedFrame>(ENCODE_QUEUE_FRAMES);
         let handle = std::thread::Builder::new()
             .name("encode".to_owned())
             .spawn(move || -> Result<Duration> {
                 let mut busy = Duration::ZERO;
-                for (index, frame) in frames.into_iter().enumerate() {
+                for (index, (frame, pts)) in frames.into_iter().enumerate() {
                     let start = Instant::now();
                     // Counted from 0 in the output video, over every pass of the input.
-                    writer.write(&frame).with_context(|| {
+                    writer.write_timed(&frame, pts).with_context(|| {
                         format!("cannot write frame {index} of the annotated video {destination}")
                     })?;
                     busy += start.elapsed();
@@ -125,7 +146,7 @@ impl EncodeThread {
     }
 
     /// Queues a frame; fails when the encoder has stopped (its error comes from [`Self::finish`]).
-    pub fn send(&mut self, frame: Mat) -> Result<()> {
+    pub fn send(&mut self, frame: TimedFrame) -> Result<()> {
         let sender = self
             .frames
             .as_ref()

@@ -65,6 +65,8 @@ pub struct RunStats {
     pub faces: u64,
     /// Faces an aligned estimator found no usable landmarks for and took from the box instead.
     pub box_fallbacks: u64,
+    /// Frames of the input that could not be decoded (damaged data) and were skipped.
+    pub lost_frames: u64,
 }
 
 impl Default for RunStats {
@@ -85,6 +87,7 @@ impl RunStats {
             frames_with_faces: 0,
             faces: 0,
             box_fallbacks: 0,
+            lost_frames: 0,
         }
     }
 
@@ -170,6 +173,7 @@ impl RunStats {
             "frames_with_faces": self.frames_with_faces,
             "faces": self.faces,
             "box_fallbacks": self.box_fallbacks,
+            "lost_frames": self.lost_frames,
             "wall_seconds": self.elapsed_seconds(),
             "fps": self.fps(),
             "stages": stages,

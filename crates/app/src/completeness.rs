@@ -16,15 +16,21 @@ pub fn warn_if_input_ended_early(
     max_frames: Option<u64>,
     passes: u32,
     processed: u64,
+    lost: u64,
 ) {
     let Some(announced) = announced.filter(|count| *count > 0) else {
         return;
     };
     let per_pass = max_frames.map_or(announced, |max| max.min(announced));
     let expected = per_pass.saturating_mul(u64::from(passes.max(1)));
-    if processed < expected {
+    if processed.saturating_add(lost) < expected {
+        let skipped = if lost > 0 {
+            format!(" ({lost} more could not be decoded)")
+        } else {
+            String::new()
+        };
         tracing::warn!(
-            "the input ended after {processed} of {expected} frames: the file is probably truncated or damaged; the frames that decoded were processed and written"
+            "the input ended after {processed} of {expected} frames{skipped}: the file is probably truncated or damaged; the frames that decoded were processed and written"
         );
     }
 }

@@ -148,7 +148,8 @@ pub fn run(config: &AppConfig, options: &RunOptions) -> Result<RunStats> {
             frame_count,
             config.input.max_frames,
             options.passes,
-            stats.frames + stats.lost_frames,
+            stats.frames,
+            stats.lost_frames,
         );
     }
     if let Some(staged) = staged_video {

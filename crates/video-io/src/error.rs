@@ -50,15 +50,55 @@ pub enum VideoError {
         extensions: String,
     },
 
-    /// OpenCV (FFmpeg backend) could not open a video file.
+    /// FFmpeg's libraries do not recognise a file as a media file.
     #[error(
-        "cannot open video {}: OpenCV's FFmpeg backend does not read it; \
+        "cannot open video {}: FFmpeg does not recognise it as a media file ({cause}); \
          check that it is a video (mp4, avi, mkv, gif, ...) and not damaged",
         path.display()
     )]
     OpenVideo {
         /// The file.
         path: PathBuf,
+        /// FFmpeg's error (in the message, not a separate cause, so it is printed once).
+        cause: ffmpeg_next::Error,
+    },
+
+    /// A media file has no video stream (an audio file, say).
+    #[error(
+        "cannot open video {}: the file has no video stream (audio only?); give a file with video",
+        path.display()
+    )]
+    NoVideoStream {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// This FFmpeg build has no decoder for a file's video codec.
+    #[error(
+        "cannot open video {}: this FFmpeg has no decoder for its codec {codec}; \
+         convert the file to H.264 (e.g. mp4) or install an FFmpeg that decodes {codec}",
+        path.display()
+    )]
+    NoDecoder {
+        /// The file.
+        path: PathBuf,
+        /// FFmpeg's name of the codec.
+        codec: String,
+    },
+
+    /// The decoder of a file's video codec refused the stream's parameters.
+    #[error(
+        "cannot open video {}: FFmpeg's {codec} decoder refuses its stream ({cause}); \
+         the file is probably damaged: re-encode or replace it",
+        path.display()
+    )]
+    OpenDecoder {
+        /// The file.
+        path: PathBuf,
+        /// FFmpeg's name of the codec.
+        codec: String,
+        /// FFmpeg's error (in the message, not a separate cause, so it is printed once).
+        cause: ffmpeg_next::Error,
     },
 
     /// OpenCV could not open a camera.

@@ -50,9 +50,15 @@ impl fmt::Display for FrameSize {
 pub struct Frame {
     /// Position in the source, from 0.
     pub index: u64,
-    /// Time of the frame from the start of the source in milliseconds: `index / fps` for video
-    /// files, time since opening for cameras, 0 for images (they have no time).
+    /// Presentation time from the start of the source in milliseconds: [`Frame::pts`] in
+    /// milliseconds for video files, time since opening for cameras, 0 for images (they have
+    /// no time).
     pub timestamp_ms: f64,
+    /// Presentation time of a video file's frame in ticks of the reader's time base
+    /// ([`crate::StreamTiming::time_base`]) from the start of the stream, strictly increasing
+    /// (a missing timestamp is extrapolated by one average frame duration, a repeated or
+    /// earlier one moved after the previous frame); `None` for cameras and images.
+    pub pts: Option<i64>,
     /// The pixels, always BGR 8-bit (`CV_8UC3`).
     pub image: Mat,
 }

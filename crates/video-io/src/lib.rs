@@ -1,8 +1,9 @@
-//! Video input and output for the agender pipeline, through OpenCV's FFmpeg backend.
+//! Video input and output for the agender pipeline, through FFmpeg's libraries (OpenCV for
+//! cameras and still images).
 //!
 //! [`VideoReader`] reads frames from any [`Source`] (a video file, a random video of a
 //! directory, a camera, an image or a directory of images), always as BGR 8-bit `Mat`s with
-//! index and timestamp. [`VideoWriter`] writes the annotated video, H.264 in `.mp4` by default
+//! index and presentation time, video files upright as their display matrix says. [`VideoWriter`] writes the annotated video, H.264 in `.mp4` by default
 //! (libx264 through FFmpeg's libraries, with the speed preset and quality of [`H264Settings`]),
 //! and finalises the file even when the run stops early.
 //!
@@ -27,6 +28,7 @@ mod directory;
 mod error;
 mod frame;
 mod h264;
+mod libav_reader;
 mod libav_writer;
 mod reader;
 mod source;

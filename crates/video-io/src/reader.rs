@@ -1,4 +1,6 @@
 //! [`VideoReader`]: frames from any [`Source`], always BGR 8-bit, with index and timestamp.
+//! Video files are read with FFmpeg's libraries ([`crate::libav_reader`]); cameras and still
+//! images with OpenCV.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -12,7 +14,9 @@ use crate::convert::to_bgr8;
 use crate::directory::{IMAGE_EXTENSIONS, files_with_extensions, pick_video};
 use crate::error::VideoError;
 use crate::frame::{Frame, FrameSize};
+use crate::libav_reader::LibavReader;
 use crate::source::Source;
+use crate::timing::StreamTiming;
 
 /// Milliseconds per second, for timestamps.
 const MS_PER_SECOND: f64 = 1000.0;
@@ -26,16 +30,16 @@ pub struct VideoReader {
     frame_count: Option<u64>,
     frame_size: FrameSize,
     next_index: u64,
-    /// The first frame, decoded at open time (to learn the size and fail early).
-    first: Option<Mat>,
+    /// The first frame and its time, decoded at open time (to learn the size and fail early).
+    first: Option<(Mat, Option<i64>)>,
     opened_at: Instant,
 }
 
 enum Backend {
-    Video {
-        capture: VideoCapture,
-        is_camera: bool,
-    },
+    /// A video file, through FFmpeg's libraries.
+    File(Box<LibavReader>),
+    /// A camera, through OpenCV.
+    Camera(VideoCapture),
     Images {
         paths: Vec<PathBuf>,
         /// Index in `paths` of the next image to read (the first is read at open time).
@@ -90,23 +94,29 @@ impl VideoReader {
 
     fn open_file(path: &Path, note: Option<String>) -> Result<Self, VideoError> {
         require_exists(path)?;
-        let capture = VideoCapture::from_file(path, videoio::CAP_FFMPEG)
-            .map_err(VideoError::opencv("open a video file"))?;
-        if !capture
-            .is_opened()
-            .map_err(VideoError::opencv("open a video file"))?
-        {
-            return Err(VideoError::OpenVideo {
-                path: path.to_path_buf(),
-            });
-        }
+        let mut file = LibavReader::open(path)?;
         let label = match note {
             Some(note) => format!("video {} ({note})", path.display()),
             None => format!("video {}", path.display()),
         };
-        let mut reader = Self::from_capture(capture, false, label)?;
-        reader.resolved_path = Some(path.to_path_buf());
-        Ok(reader)
+        let first = file.next_frame().ok_or_else(|| VideoError::NoFrames {
+            source_name: label.clone(),
+        })?;
+        let timing = file.timing();
+        let fps = timing.average_fps;
+        let frame_count = file.frame_count();
+        let frame_size = FrameSize::of(&first.image);
+        Ok(Self {
+            backend: Backend::File(Box::new(file)),
+            description: describe(&label, frame_size, fps, frame_count),
+            resolved_path: Some(path.to_path_buf()),
+            fps,
+            frame_count,
+            frame_size,
+            next_index: 0,
+            first: Some((first.image, Some(first.pts))),
+            opened_at: Instant::now(),
+        })
     }
 
     fn open_camera(index: i32) -> Result<Self, VideoError> {
@@ -118,33 +128,28 @@ impl VideoReader {
         {
             return Err(VideoError::OpenCamera { index });
         }
-        Self::from_capture(capture, true, format!("camera {index}"))
+        Self::from_capture(capture, format!("camera {index}"))
     }
 
-    fn from_capture(
-        mut capture: VideoCapture,
-        is_camera: bool,
-        label: String,
-    ) -> Result<Self, VideoError> {
+    fn from_capture(mut capture: VideoCapture, label: String) -> Result<Self, VideoError> {
         let property = |capture: &VideoCapture, id: i32| capture.get(id).unwrap_or(0.0);
         let fps = Some(property(&capture, videoio::CAP_PROP_FPS))
             .filter(|fps| fps.is_finite() && *fps > 0.0);
-        let count = property(&capture, videoio::CAP_PROP_FRAME_COUNT);
-        let frame_count = (!is_camera && count.is_finite() && count >= 1.0).then_some(count as u64);
+        let frame_count = None;
         let first = read_capture(&mut capture)?.ok_or_else(|| VideoError::NoFrames {
             source_name: label.clone(),
         })?;
         let frame_size = FrameSize::of(&first);
         let description = describe(&label, frame_size, fps, frame_count);
         Ok(Self {
-            backend: Backend::Video { capture, is_camera },
+            backend: Backend::Camera(capture),
             description,
             resolved_path: None,
             fps,
             frame_count,
             frame_size,
             next_index: 0,
-            first: Some(first),
+            first: Some((first, None)),
             opened_at: Instant::now(),
         })
     }
@@ -163,23 +168,27 @@ impl VideoReader {
             frame_count,
             frame_size,
             next_index: 0,
-            first: Some(first),
+            first: Some((first, None)),
             opened_at: Instant::now(),
         })
     }
 
-    /// Frames per second as the container reports it; `None` for images and when unknown.
+    /// Average frames per second as the container states it, when that is sane (positive,
+    /// finite, at most 1000); the camera's rate; `None` for images and when unknown.
+    /// Timestamps, not this, say when each frame of a file is shown.
     pub fn fps(&self) -> Option<f64> {
         self.fps
     }
 
-    /// Number of frames as the container reports it (an estimate for some formats); the
-    /// number of images for image sources; `None` for cameras and when unknown.
+    /// Number of frames as the container states it, else the duration times the average rate
+    /// (an estimate); the number of images for image sources; `None` for cameras and when
+    /// unknown.
     pub fn frame_count(&self) -> Option<u64> {
         self.frame_count
     }
 
-    /// Size of the first frame (every frame of a video; images of a directory may differ).
+    /// Size of the first frame as shown (upright, after the file's display rotation). Later
+    /// frames may differ: images of a directory, a stream that changes resolution.
     pub fn frame_size(&self) -> FrameSize {
         self.frame_size
     }
@@ -195,43 +204,61 @@ impl VideoReader {
         self.resolved_path.as_deref()
     }
 
+    /// How a video file's frames are timed: the time base of [`Frame::pts`], the sane average
+    /// rate and the pixel shape (of the frames as handed out: a quarter turn turns it too);
+    /// `None` for cameras and images.
+    pub fn timing(&self) -> Option<StreamTiming> {
+        match &self.backend {
+            Backend::File(file) => Some(file.timing()),
+            Backend::Camera(_) | Backend::Images { .. } => None,
+        }
+    }
+
+    /// Frames of a video file lost to damaged data: once [`VideoReader::next_frame`] returned
+    /// `None`, the packets of the video stream that gave no frame (refused by the decoder, or
+    /// decoded to nothing, or not convertible to BGR); before, the failures seen so far. 0 for
+    /// cameras and images.
+    pub fn lost_frames(&self) -> u64 {
+        match &self.backend {
+            Backend::File(file) => file.lost_frames(),
+            Backend::Camera(_) | Backend::Images { .. } => 0,
+        }
+    }
+
     /// The next frame, or `None` at the end of the source.
     pub fn next_frame(&mut self) -> Result<Option<Frame>, VideoError> {
-        let image = match self.first.take() {
+        let next = match self.first.take() {
             Some(first) => Some(first),
             None => match &mut self.backend {
-                Backend::Video { capture, .. } => read_capture(capture)?,
+                Backend::File(file) => file.next_frame().map(|f| (f.image, Some(f.pts))),
+                Backend::Camera(capture) => read_capture(capture)?.map(|image| (image, None)),
                 Backend::Images { paths, next } => match paths.get(*next) {
                     Some(path) => {
                         *next += 1;
-                        Some(read_image(path)?)
+                        Some((read_image(path)?, None))
                     }
                     None => None,
                 },
             },
         };
-        let Some(image) = image else {
+        let Some((image, pts)) = next else {
             return Ok(None);
         };
         let index = self.next_index;
         self.next_index += 1;
         Ok(Some(Frame {
             index,
-            timestamp_ms: self.timestamp_ms(index),
+            timestamp_ms: self.timestamp_ms(pts),
+            pts,
             image,
         }))
     }
 
-    fn timestamp_ms(&self, index: u64) -> f64 {
-        match &self.backend {
-            Backend::Video {
-                is_camera: true, ..
-            } => self.opened_at.elapsed().as_secs_f64() * MS_PER_SECOND,
-            Backend::Video { capture, .. } => match self.fps {
-                Some(fps) => index as f64 * MS_PER_SECOND / fps,
-                None => capture.get(videoio::CAP_PROP_POS_MSEC).unwrap_or(0.0),
-            },
-            Backend::Images { .. } => 0.0,
+    fn timestamp_ms(&self, pts: Option<i64>) -> f64 {
+        match (&self.backend, pts) {
+            (Backend::File(file), Some(pts)) => file.timing().time_base.ticks_to_ms(pts),
+            (Backend::Camera(_), _) => self.opened_at.elapsed().as_secs_f64() * MS_PER_SECOND,
+            _ => 0.0,
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::directory::{IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, files_with_extensions
 /// An input of the pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// A video file (anything OpenCV's FFmpeg backend reads, GIF included).
+    /// A video file (anything FFmpeg's libraries decode, GIF included).
     File(PathBuf),
     /// A directory: one of its video files, picked at random (reproducibly with a seed).
     Directory {

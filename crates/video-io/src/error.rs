@@ -122,6 +122,19 @@ pub enum VideoError {
         source_name: String,
     },
 
+    /// A video file opened but not one of its frames decoded: its data is damaged.
+    #[error(
+        "cannot decode any frame of video {}: {lost} packets of its video stream are damaged \
+         (the first keyframe at least); re-encode or replace the file",
+        path.display()
+    )]
+    Undecodable {
+        /// The file.
+        path: PathBuf,
+        /// Packets that gave no frame.
+        lost: u64,
+    },
+
     /// A decoded frame has a pixel format this crate cannot turn into BGR 8-bit.
     #[error(
         "cannot convert a frame with {channels} channels of OpenCV depth {depth} to BGR 8-bit; \

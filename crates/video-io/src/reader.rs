@@ -99,8 +99,14 @@ impl VideoReader {
             Some(note) => format!("video {} ({note})", path.display()),
             None => format!("video {}", path.display()),
         };
-        let first = file.next_frame().ok_or_else(|| VideoError::NoFrames {
-            source_name: label.clone(),
+        let first = file.next_frame().ok_or_else(|| match file.lost_frames() {
+            0 => VideoError::NoFrames {
+                source_name: label.clone(),
+            },
+            lost => VideoError::Undecodable {
+                path: path.to_path_buf(),
+                lost,
+            },
         })?;
         let timing = file.timing();
         let fps = timing.average_fps;

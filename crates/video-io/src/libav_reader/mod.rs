@@ -83,19 +83,20 @@ impl LibavReader {
         };
         init_ffmpeg().map_err(not_media)?;
         let mut input = ffmpeg::format::input(path).map_err(not_media)?;
-        let stream =
-            input
-                .streams()
-                .best(media::Type::Video)
-                .ok_or_else(|| VideoError::NoVideoStream {
-                    path: path.to_path_buf(),
-                })?;
-        let stream_index = stream.index();
         let label = path.display().to_string();
-        let info = StreamInfo::of(&input, &stream);
-        let orientation = Orientation::of_stream(&stream, &label);
-        let decoder = open_decoder(path, &stream)?;
-        drop(stream);
+        let (stream_index, info, orientation, decoder) = {
+            let stream = input.streams().best(media::Type::Video).ok_or_else(|| {
+                VideoError::NoVideoStream {
+                    path: path.to_path_buf(),
+                }
+            })?;
+            (
+                stream.index(),
+                StreamInfo::of(&input, &stream),
+                Orientation::of_stream(&stream, &label),
+                open_decoder(path, &stream)?,
+            )
+        };
         ignore_other_streams(&mut input, stream_index);
         if !orientation.is_upright() {
             tracing::info!(video = %label, %orientation, "applying the display matrix: frames are turned upright");

@@ -32,7 +32,13 @@ impl StreamInfo {
         stream: &ffmpeg::format::stream::Stream,
     ) -> Self {
         let time_base = stream.time_base();
-        let average_fps = sane_fps(stream.avg_frame_rate()).or_else(|| sane_fps(stream.rate()));
+        // FFmpeg's "real" frame rate is the finest rate all timestamps fit; when that is just
+        // the time base's tick rate (1000 for mkv), the frames are not on a grid and it says
+        // nothing about them.
+        let tick_rate = Rational::new(time_base.denominator(), time_base.numerator());
+        let real_rate = Some(stream.rate()).filter(|rate| rate.reduce() != tick_rate.reduce());
+        let average_fps =
+            sane_fps(stream.avg_frame_rate()).or_else(|| real_rate.and_then(sane_fps));
         // SAFETY: `stream` and its codec parameters are valid while `input` is open.
         let (stream_sar, codec_sar) = unsafe {
             let raw = stream.as_ptr();

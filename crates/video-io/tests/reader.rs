@@ -92,7 +92,11 @@ fn an_xvid_avi_opens_with_its_size_and_rate() {
         );
         assert_eq!(frame.image.typ(), CV_8UC3);
         match previous_ms {
-            None => assert!(frame.timestamp_ms <= frame_ms + 1e-6, "{}", frame.timestamp_ms),
+            None => assert!(
+                frame.timestamp_ms <= frame_ms + 1e-6,
+                "{}",
+                frame.timestamp_ms
+            ),
             Some(previous) => assert!(
                 (frame.timestamp_ms - previous - frame_ms).abs() < 1e-3,
                 "frame {index} at {} ms after {previous} ms",

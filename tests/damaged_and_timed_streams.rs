@@ -1,7 +1,8 @@
 //! The real binary on streams that OpenCV's reader got wrong: a clip with bytes corrupted in the
 //! middle (the damaged frames are skipped, the rest processed), a stream whose resolution changes
 //! mid-way (followed, and fitted into the output video), and a variable-frame-rate clip (each frame
-//! recorded and written at its true presentation time).
+//! recorded and written at its true presentation time), and a phone clip stored sideways with a
+//! display rotation (read upright, as players show it).
 
 mod support;
 
@@ -200,4 +201,57 @@ fn a_variable_frame_rate_clip_keeps_each_frames_time_in_records_and_video() {
     for (got, want) in written.iter().zip(VARIABLE_TIMES_MS) {
         assert!((got - want as f64).abs() <= 1.0, "written {written:?}");
     }
+}
+
+#[test]
+fn a_phone_clip_stored_sideways_is_read_upright_and_its_faces_found() {
+    require_models();
+    let dir = temp_dir();
+    let upright = dir.path().join("upright");
+    std::fs::create_dir(&upright).expect("mkdir");
+    let (_, upright_lines, _) = run_on(&test_video("input1.mp4"), &upright);
+    let with_faces = |lines: &[serde_json::Value]| {
+        lines
+            .iter()
+            .filter(|line| {
+                line["faces"]
+                    .as_array()
+                    .is_some_and(|faces| !faces.is_empty())
+            })
+            .count()
+    };
+    let clip = dir.path().join("phone.mp4");
+    // Stored as the upright clip with a display matrix of -90 degrees: players turn it to show
+    // the clip the way it was recorded, sideways here, so faces are found only if it is turned.
+    test_clips::oriented_copy(
+        &test_video("input1.mp4"),
+        &clip,
+        test_clips::Orientation {
+            rotation: test_clips::Rotation::Ccw270,
+            hflip: false,
+            vflip: false,
+        },
+    )
+    .expect("write the rotated copy");
+    let (log, lines, _) = run_on(&clip, dir.path());
+    assert_eq!(lines.len(), INPUT1_FRAMES, "{log}");
+    let (_, width, height) = video_stats(&dir.path().join("annotated.mp4"));
+    assert_eq!(
+        (width, height),
+        (224, 400),
+        "the output is as players show the input"
+    );
+    assert!(
+        log.contains("rotat") || log.contains("orientation"),
+        "the log says so:\n{log}"
+    );
+    // A sideways face is not found by the Haar detector: the turned clip has fewer frames with
+    // faces than the upright one, which shows the turn was applied (and the right way round
+    // for the detector's sake is checked pixel by pixel in video-io's tests).
+    assert!(
+        with_faces(&lines) < with_faces(&upright_lines),
+        "sideways frames: {} with faces, upright {}",
+        with_faces(&lines),
+        with_faces(&upright_lines)
+    );
 }

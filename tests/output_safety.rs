@@ -61,12 +61,7 @@ fn assert_refused(case: &str, args: &[&str], protected: &Path, needles: &[&str],
         "{} is untouched",
         protected.display()
     );
-    let shown = Outcome {
-        code: outcome.code,
-        stdout: String::new(),
-        stderr: outcome.stderr.replace(s(dir), "<tmp>"),
-        raw_stderr: String::new(),
-    };
+    let shown = outcome.with_tmp(dir);
     record(
         AREA,
         case,

@@ -102,7 +102,7 @@ fn video_in_a_folder_that_cannot_be_created() {
         AREA,
         "video path under a regular file",
         "fails before processing",
-        &tmp(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 
@@ -129,7 +129,7 @@ fn video_path_that_is_a_directory() {
         AREA,
         "video path is a directory",
         "fails before processing",
-        &tmp(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 
@@ -156,7 +156,7 @@ fn json_in_a_folder_that_cannot_be_created() {
         AREA,
         "JSON path under a regular file",
         "fails before processing",
-        &tmp(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 
@@ -195,7 +195,7 @@ fn json_to_a_full_device() {
         AREA,
         "JSON to /dev/full (ENOSPC)",
         "error; no output is put in place, /dev/full stays a device",
-        &tmp(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 
@@ -251,7 +251,7 @@ fn video_filling_the_disk_stops_the_run_at_the_frame_that_failed() {
         "video fills the disk (ulimit -f 24 KiB)",
         "error at the frame whose write failed (FFmpeg flushes its output every 256 KiB); the run \
          stops there, the incomplete file is removed",
-        &tmp(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 
@@ -361,14 +361,4 @@ fn staging_files(dir: &Path) -> Vec<PathBuf> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The outcome with the temporary folder replaced by `<tmp>`.
-fn tmp(outcome: &Outcome, dir: &Path) -> Outcome {
-    Outcome {
-        code: outcome.code,
-        stdout: String::new(),
-        stderr: outcome.stderr.replace(s(dir), "<tmp>"),
-        raw_stderr: String::new(),
-    }
 }

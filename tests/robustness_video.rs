@@ -225,18 +225,8 @@ fn missing_video_file() {
         AREA,
         "missing file",
         "stops before processing",
-        &relative(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
-}
-
-/// The outcome with the temporary folder replaced by `<tmp>` in its message.
-fn relative(outcome: &Outcome, dir: &Path) -> Outcome {
-    Outcome {
-        code: outcome.code,
-        stdout: String::new(),
-        stderr: outcome.stderr.replace(s(dir), "<tmp>"),
-        raw_stderr: String::new(),
-    }
 }
 
 #[test]
@@ -254,7 +244,7 @@ fn empty_video_file() {
         AREA,
         "empty file",
         "stops before processing",
-        &relative(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 
@@ -273,7 +263,7 @@ fn file_that_is_not_a_video() {
         AREA,
         "text file named .mp4",
         "stops before processing",
-        &relative(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 
@@ -288,7 +278,7 @@ fn image_file_that_is_not_an_image() {
         AREA,
         "text file named .png",
         "stops",
-        &relative(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 
@@ -326,7 +316,7 @@ fn truncated_mp4_processes_what_decodes_and_says_so() {
             "the {} decodable frames are processed, then a warning",
             lines.len()
         ),
-        &relative(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 
@@ -346,7 +336,7 @@ fn directory_without_videos() {
         AREA,
         "directory with no videos",
         "stops before processing",
-        &relative(&outcome, dir.path()),
+        &outcome.with_tmp(dir.path()),
     );
 }
 

@@ -45,6 +45,17 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// This outcome's exit code and stderr with the temporary folder `dir` shown as `<tmp>`, for
+    /// the table in `docs/ROBUSTNESS.md`.
+    pub fn with_tmp(&self, dir: &Path) -> Outcome {
+        Outcome {
+            code: self.code,
+            stdout: String::new(),
+            stderr: self.stderr.replace(s(dir), "<tmp>"),
+            raw_stderr: String::new(),
+        }
+    }
+
     /// The main message: the last `ERROR` log line (the error chain), else the last `WARN` line,
     /// else the last line of stderr, without timestamp and target.
     pub fn message(&self) -> String {

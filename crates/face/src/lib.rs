@@ -17,9 +17,11 @@
 mod error;
 mod image;
 mod landmarks;
+mod models_dir;
 mod rect;
 
 pub use error::FaceError;
 pub use image::{BGR_CHANNELS, BgrImage};
 pub use landmarks::{LandmarkScheme, Landmarks, Point};
+pub use models_dir::{DEFAULT_MODELS_DIR, MODELS_DIR_ENV, default_models_dir};
 pub use rect::PixelRect;

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use detect::DetectorKind;
+use estimate::{EstimatorKind, LandmarkSource};
 
 /// Watch video and, for every face in every frame, estimate gender and age.
 ///
@@ -55,8 +58,8 @@ pub struct EvalArgs {
 
     /// Where the aligned estimators take landmarks from. Overrides
     /// `estimator.alignment.landmarks`.
-    #[arg(long, value_enum, value_name = "SOURCE")]
-    pub landmarks: Option<LandmarksArg>,
+    #[arg(long, value_name = "SOURCE", value_parser = landmarks_parser())]
+    pub landmarks: Option<LandmarkSource>,
 
     /// Also estimate every face mirrored and average. Sets `estimator.flip_average`.
     #[arg(long)]
@@ -72,12 +75,12 @@ pub struct EvalArgs {
     pub config: Option<PathBuf>,
 
     /// Face detector. Overrides `detector.kind`.
-    #[arg(long, value_enum, value_name = "KIND")]
-    pub detector: Option<DetectorArg>,
+    #[arg(long, value_name = "KIND", value_parser = detector_parser())]
+    pub detector: Option<DetectorKind>,
 
     /// Gender and age estimator. Overrides `estimator.kind`.
-    #[arg(long, value_enum, value_name = "KIND")]
-    pub estimator: Option<EstimatorArg>,
+    #[arg(long, value_name = "KIND", value_parser = estimator_parser())]
+    pub estimator: Option<EstimatorKind>,
 
     /// Directory holding the fetched models. Overrides `models_dir`.
     #[arg(long, value_name = "DIR")]
@@ -132,12 +135,12 @@ pub struct RunArgs {
     pub no_output: bool,
 
     /// Face detector. Overrides `detector.kind`.
-    #[arg(long, value_enum, value_name = "KIND")]
-    pub detector: Option<DetectorArg>,
+    #[arg(long, value_name = "KIND", value_parser = detector_parser())]
+    pub detector: Option<DetectorKind>,
 
     /// Gender and age estimator. Overrides `estimator.kind`.
-    #[arg(long, value_enum, value_name = "KIND")]
-    pub estimator: Option<EstimatorArg>,
+    #[arg(long, value_name = "KIND", value_parser = estimator_parser())]
+    pub estimator: Option<EstimatorKind>,
 
     /// Never open windows (also automatic when there is no display). Overrides
     /// `display.enabled`.
@@ -175,37 +178,20 @@ pub struct RunArgs {
     pub passes: u32,
 }
 
-/// Face detectors selectable on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DetectorArg {
-    /// OpenCV's Haar cascade (the original's default).
-    Haar,
-    /// OpenCV's DNN SSD (ResNet-10) face detector.
-    Dnn,
-    /// YuNet through tract.
-    Yunet,
+/// The detectors' names, as the config file spells them.
+fn detector_parser() -> impl TypedValueParser<Value = DetectorKind> {
+    PossibleValuesParser::new(DetectorKind::ALL.map(DetectorKind::name))
+        .try_map(|name| name.parse::<DetectorKind>())
 }
 
-/// Landmark sources selectable on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum LandmarksArg {
-    /// The detector's own (YuNet), dlib's shape predictor for the others.
-    Detector,
-    /// dlib's 5-point shape predictor on every face.
-    Dlib,
+/// The estimators' names, as the config file spells them.
+fn estimator_parser() -> impl TypedValueParser<Value = EstimatorKind> {
+    PossibleValuesParser::new(EstimatorKind::ALL.map(EstimatorKind::name))
+        .try_map(|name| name.parse::<EstimatorKind>())
 }
 
-/// Estimators selectable on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum EstimatorArg {
-    /// SSR-Net: age in years (the original's default).
-    Ssrnet,
-    /// Levi & Hassner Caffe nets: 8 age groups.
-    Caffe,
-    /// dlib's (Cydral) nets on aligned faces: age in years, gender probability.
-    Dlib,
-    /// face-api.js's AgeGenderNet on aligned faces.
-    Faceapi,
-    /// The mean of dlib and face-api.js (the most accurate).
-    Ensemble,
+/// The landmark sources' names, as the config file spells them.
+fn landmarks_parser() -> impl TypedValueParser<Value = LandmarkSource> {
+    PossibleValuesParser::new(LandmarkSource::ALL.map(LandmarkSource::name))
+        .try_map(|name| name.parse::<LandmarkSource>())
 }

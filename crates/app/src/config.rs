@@ -1,142 +1,27 @@
-//! The TOML configuration: one section per stage of the pipeline, every key optional with the
-//! original program's value as default, unknown keys rejected.
+//! The TOML config file: the pipeline's sections (`[input]`, `[output]`, `[processing]`,
+//! `[detector]`, `[estimator]`, `[tracking]`, `models_dir`) and the app's own `[display]`, every
+//! key optional with the original program's value as default, unknown keys rejected; and the
+//! command line's overrides of it.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use pipeline::PipelineConfig;
 use serde::Deserialize;
 
-use crate::cli::{DetectorArg, EstimatorArg, RunArgs};
+use crate::cli::RunArgs;
 
-/// Environment variable that overrides `models_dir`.
-pub const MODELS_DIR_ENV: &str = "AGENDER_MODELS";
-
-/// Models directory when neither the command line, the environment nor the config names one.
-pub const DEFAULT_MODELS_DIR: &str = "models";
-
-/// The original program shrinks every frame to about 480x340 pixels of area before detection.
-pub const DEFAULT_PROCESSING_AREA: u32 = 480 * 340;
+/// The section of the config file that is the app's, not the pipeline's.
+const DISPLAY_SECTION: &str = "display";
 
 /// The whole configuration file.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, Default)]
 pub struct AppConfig {
-    /// Directory with the fetched and converted models.
-    pub models_dir: Option<PathBuf>,
-    /// Where frames come from.
-    pub input: InputConfig,
-    /// What is written.
-    pub output: OutputConfig,
-    /// Size of the frame the detector sees.
-    pub processing: ProcessingConfig,
-    /// Face detector.
-    pub detector: detect::DetectorConfig,
-    /// Gender and age estimator.
-    pub estimator: estimate::EstimatorConfig,
+    /// Everything but the windows.
+    pub pipeline: PipelineConfig,
     /// Windows.
     pub display: DisplayConfig,
-    /// Face tracking and label stabilisation.
-    pub tracking: track::TrackerConfig,
 }
-
-/// `[input]`: the video source.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct InputConfig {
-    /// A video file, a directory (a random video in it, as the original did), a camera index, an
-    /// image, or a directory of images.
-    pub source: String,
-    /// Seed for the random pick from a directory (reproducible); random when absent.
-    pub seed: Option<u64>,
-    /// Stop after this many frames; the whole input when absent.
-    pub max_frames: Option<u64>,
-}
-
-impl Default for InputConfig {
-    fn default() -> Self {
-        Self {
-            source: "videos".to_owned(),
-            seed: None,
-            max_frames: None,
-        }
-    }
-}
-
-/// `[output]`: the annotated video.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct OutputConfig {
-    /// Annotated video file; none is written when absent.
-    pub video: Option<PathBuf>,
-    /// FourCC of the video codec: `avc1` (H.264, plays everywhere), `mp4v`, `MJPG`, ...
-    pub codec: String,
-    /// x264 speed preset of H.264 output (`ultrafast` ... `veryslow`); other codecs ignore it.
-    pub preset: video_io::H264Preset,
-    /// H.264 constant rate factor, 0 (lossless) to 51: lower is better and larger; other codecs
-    /// ignore it.
-    pub crf: u8,
-    /// x264 tuning of H.264 output on top of the preset (`zerolatency`, `film`, ...); absent: the
-    /// preset alone. Other codecs ignore it.
-    pub tune: Option<video_io::H264Tune>,
-    /// JSON Lines file with one object per frame (schema in `docs/OUTPUT.md`).
-    pub json: Option<PathBuf>,
-    /// CSV file with one row per face.
-    pub csv: Option<PathBuf>,
-}
-
-impl OutputConfig {
-    /// `preset`, `crf` and `tune` as the H.264 writer takes them; an error names the key and its
-    /// range.
-    pub fn h264_settings(&self) -> Result<video_io::H264Settings> {
-        video_io::H264Settings::new(self.preset, self.crf)
-            .map(|settings| settings.with_tune(self.tune))
-            .map_err(|err| anyhow::anyhow!("invalid output.crf: {err}"))
-    }
-}
-
-impl Default for OutputConfig {
-    fn default() -> Self {
-        Self {
-            video: Some(PathBuf::from("out/annotated.mp4")),
-            codec: "avc1".to_owned(),
-            preset: video_io::H264Preset::default(),
-            crf: video_io::DEFAULT_CRF,
-            tune: None,
-            json: None,
-            csv: None,
-        }
-    }
-}
-
-/// `[processing]`: the smaller frame that detection runs on.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ProcessingConfig {
-    /// Pixel area of the processing frame; the aspect ratio of the input is kept.
-    pub area: u32,
-    /// Threads that detect faces, each on whole frames with its own detector; 0 (the default) is
-    /// automatic: one thread, and one more at a time, up to one per CPU core (at most 8), while
-    /// the frame loop waits for detection; 1 detects on the frame loop's thread with OpenCV's own
-    /// threads. Output does not depend on it.
-    pub detect_workers: u32,
-}
-
-impl Default for ProcessingConfig {
-    fn default() -> Self {
-        Self {
-            area: DEFAULT_PROCESSING_AREA,
-            detect_workers: AUTO_DETECT_WORKERS,
-        }
-    }
-}
-
-/// `processing.detect_workers` value that asks for the automatic count: one detection worker to
-/// start with and up to one per CPU core while the frame loop waits for detection.
-pub const AUTO_DETECT_WORKERS: u32 = 0;
-
-/// Largest `processing.detect_workers` accepted: each worker holds a detector and up to two
-/// frames, so a typo such as 1000 would exhaust memory instead of speeding anything up.
-pub const MAX_DETECT_WORKERS: u32 = 64;
 
 /// `[display]`: the original's two windows.
 #[derive(Debug, Clone, Deserialize)]
@@ -158,7 +43,7 @@ impl Default for DisplayConfig {
 }
 
 impl AppConfig {
-    /// Reads and validates a config file.
+    /// Reads a config file; every error names it.
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| {
             format!(
@@ -166,105 +51,78 @@ impl AppConfig {
                 path.display()
             )
         })?;
-        let config: Self = toml::from_str(&text).map_err(|err| {
+        let invalid = |err: &dyn std::fmt::Display| {
             anyhow::anyhow!(
                 "invalid config file {}: {}",
                 path.display(),
                 err.to_string().trim()
             )
-        })?;
-        Ok(config)
+        };
+        let mut table: toml::Table = toml::from_str(&text).map_err(|err| invalid(&err))?;
+        let display = match table.remove(DISPLAY_SECTION) {
+            Some(section) => section
+                .try_into()
+                .map_err(|err| invalid(&format!("in [{DISPLAY_SECTION}]: {err}")))?,
+            None => DisplayConfig::default(),
+        };
+        let pipeline = toml::Value::Table(table)
+            .try_into()
+            .map_err(|err: toml::de::Error| {
+                invalid(&format!(
+                    "{} (or `{DISPLAY_SECTION}`)",
+                    err.to_string().trim()
+                ))
+            })?;
+        Ok(Self { pipeline, display })
     }
 
-    /// Applies the command-line overrides on top of the file's values.
+    /// Applies the command line's overrides, then `AGENDER_MODELS` unless `--models-dir` is given.
     pub fn apply_overrides(&mut self, args: &RunArgs) {
+        let config = &mut self.pipeline;
         if let Some(input) = &args.input {
-            self.input.source = input.clone();
+            config.input.source = input.clone();
         }
         if let Some(seed) = args.seed {
-            self.input.seed = Some(seed);
+            config.input.seed = Some(seed);
         }
         if let Some(max_frames) = args.max_frames {
-            self.input.max_frames = Some(max_frames);
+            config.input.max_frames = Some(max_frames);
         }
         if let Some(output) = &args.output {
-            self.output.video = Some(output.clone());
+            config.output.video = Some(output.clone());
         }
         if let Some(json) = &args.json {
-            self.output.json = Some(json.clone());
+            config.output.json = Some(json.clone());
         }
         if let Some(csv) = &args.csv {
-            self.output.csv = Some(csv.clone());
+            config.output.csv = Some(csv.clone());
         }
         if args.no_output {
-            self.output.video = None;
+            config.output.video = None;
         }
         if let Some(detector) = args.detector {
-            self.detector.kind = match detector {
-                DetectorArg::Haar => detect::DetectorKind::Haar,
-                DetectorArg::Dnn => detect::DetectorKind::Dnn,
-                DetectorArg::Yunet => detect::DetectorKind::Yunet,
-            };
+            config.detector.kind = detector;
         }
         if let Some(estimator) = args.estimator {
-            self.estimator.kind = match estimator {
-                EstimatorArg::Ssrnet => estimate::EstimatorKind::Ssrnet,
-                EstimatorArg::Caffe => estimate::EstimatorKind::Caffe,
-                EstimatorArg::Dlib => estimate::EstimatorKind::Dlib,
-                EstimatorArg::Faceapi => estimate::EstimatorKind::Faceapi,
-                EstimatorArg::Ensemble => estimate::EstimatorKind::Ensemble,
-            };
+            config.estimator.kind = estimator;
         }
         if args.headless {
             self.display.enabled = false;
         }
         if let Some(workers) = args.detect_workers {
-            self.processing.detect_workers = workers;
+            config.processing.detect_workers = workers;
         }
         if let Some(dir) = &args.models_dir {
-            self.models_dir = Some(dir.clone());
-        } else if let Some(dir) = std::env::var_os(MODELS_DIR_ENV).filter(|dir| !dir.is_empty()) {
-            self.models_dir = Some(PathBuf::from(dir));
+            config.models_dir = Some(dir.clone());
+        } else if let Some(dir) =
+            std::env::var_os(face::MODELS_DIR_ENV).filter(|dir| !dir.is_empty())
+        {
+            config.models_dir = Some(PathBuf::from(dir));
         }
     }
 
     /// Checks values that the types alone cannot.
     pub fn validate(&self) -> Result<()> {
-        if self.processing.area == 0 {
-            bail!(
-                "processing.area must be a positive number of pixels (the original uses {DEFAULT_PROCESSING_AREA}), got 0"
-            );
-        }
-        if self.processing.detect_workers > MAX_DETECT_WORKERS {
-            bail!(
-                "processing.detect_workers = {} is more than {MAX_DETECT_WORKERS}: use at most one per CPU core, or {AUTO_DETECT_WORKERS} for one per core",
-                self.processing.detect_workers
-            );
-        }
-        if self.input.source.trim().is_empty() {
-            bail!(
-                "input.source is empty: give a video file, a directory, a camera index or an image"
-            );
-        }
-        if self.input.max_frames == Some(0) {
-            bail!("input.max_frames must be at least 1 when given, got 0");
-        }
-        self.tracking
-            .validate()
-            .map_err(|err| anyhow::anyhow!("invalid [tracking] section: {err}"))?;
-        self.output
-            .codec
-            .parse::<video_io::Codec>()
-            .map_err(|err| anyhow::anyhow!("invalid output.codec: {err}"))?;
-        self.output.h264_settings()?;
-        Ok(())
-    }
-
-    /// The models directory (`--models-dir`, else `AGENDER_MODELS`, else the `models_dir` key,
-    /// else `models`).
-    pub fn resolved_models_dir(&self) -> PathBuf {
-        self.models_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_MODELS_DIR))
+        Ok(self.pipeline.validate()?)
     }
 }

@@ -33,7 +33,7 @@ fn load_and_validate(bytes: &[u8]) {
     match AppConfig::load(&path) {
         Ok(config) => {
             let _ = config.validate();
-            let _ = config.resolved_models_dir();
+            let _ = config.pipeline.resolved_models_dir();
         }
         Err(err) => assert!(
             format!("{err:#}").contains("fuzz.toml"),

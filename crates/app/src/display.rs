@@ -1,9 +1,9 @@
 //! The original's two windows (source and annotated frame), ESC to quit, SPACE to pause; and the
 //! decision to run headless when there is nothing to show them on.
 
-use anyhow::{Context, Result};
 use opencv::core::Mat;
 use opencv::highgui;
+use pipeline::{AnalysedFrame, Context, Flow, FrameSink, Result};
 
 /// Window with the annotated frame.
 const ANNOTATED_WINDOW: &str = "agender";
@@ -17,15 +17,6 @@ const KEY_SPACE: i32 = 32;
 const FRAME_KEY_WAIT_MS: i32 = 1;
 /// Polling interval while paused, in milliseconds.
 const PAUSED_KEY_WAIT_MS: i32 = 50;
-
-/// What the user asked for through the keyboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Control {
-    /// Go on with the next frame.
-    Continue,
-    /// ESC: stop the run (the output written so far is kept and finalised).
-    Quit,
-}
 
 /// Why a run has no windows, or `None` when windows can be shown.
 pub fn headless_reason(enabled_in_config: bool) -> Option<&'static str> {
@@ -63,27 +54,37 @@ impl Display {
     }
 
     /// Shows one frame pair and handles ESC (quit) and SPACE (pause until SPACE again).
-    pub fn show(&mut self, source: &Mat, annotated: &Mat) -> Result<Control> {
+    pub fn show(&mut self, source: &Mat, annotated: &Mat) -> Result<Flow> {
         if self.show_source {
             highgui::imshow(SOURCE_WINDOW, source).context("cannot show the source frame")?;
         }
         highgui::imshow(ANNOTATED_WINDOW, annotated).context("cannot show the annotated frame")?;
-        match highgui::wait_key(FRAME_KEY_WAIT_MS)? {
-            KEY_ESC => Ok(Control::Quit),
+        match highgui::wait_key(FRAME_KEY_WAIT_MS).context("cannot read the keyboard")? {
+            KEY_ESC => Ok(Flow::Stop),
             KEY_SPACE => Self::paused(),
-            _ => Ok(Control::Continue),
+            _ => Ok(Flow::Continue),
         }
     }
 
-    fn paused() -> Result<Control> {
+    fn paused() -> Result<Flow> {
         tracing::info!("paused: SPACE resumes, ESC quits");
         loop {
-            match highgui::wait_key(PAUSED_KEY_WAIT_MS)? {
-                KEY_ESC => return Ok(Control::Quit),
-                KEY_SPACE => return Ok(Control::Continue),
+            match highgui::wait_key(PAUSED_KEY_WAIT_MS).context("cannot read the keyboard")? {
+                KEY_ESC => return Ok(Flow::Stop),
+                KEY_SPACE => return Ok(Flow::Continue),
                 _ => {}
             }
         }
+    }
+}
+
+impl FrameSink for Display {
+    fn accept(&mut self, frame: &AnalysedFrame<'_>) -> Result<Flow> {
+        let flow = self.show(frame.image, frame.annotated)?;
+        if flow == Flow::Stop {
+            tracing::info!("ESC pressed: stopping");
+        }
+        Ok(flow)
     }
 }
 

@@ -27,9 +27,16 @@ pub fn usage(err: anyhow::Error) -> anyhow::Error {
     anyhow::Error::new(UsageError(format!("{err:#}")))
 }
 
-/// The exit code for an error: 2 when any cause is a [`UsageError`], else 1.
+/// The exit code for an error: 2 when any cause is a [`UsageError`] or the pipeline's
+/// configuration error, else 1.
 pub fn exit_code_for(err: &anyhow::Error) -> u8 {
-    if err.chain().any(|cause| cause.is::<UsageError>()) {
+    let is_usage = |cause: &(dyn std::error::Error + 'static)| {
+        cause.is::<UsageError>()
+            || cause
+                .downcast_ref::<pipeline::PipelineError>()
+                .is_some_and(pipeline::PipelineError::is_config)
+    };
+    if err.chain().any(is_usage) {
         EXIT_USAGE
     } else {
         EXIT_RUNTIME

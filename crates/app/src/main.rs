@@ -1,29 +1,16 @@
 //! `app`: watch video and, for every face in every frame, estimate gender and age.
 //!
-//! Thin by design: the command line and config live here, and the frame loop wires the library
-//! crates `video-io` -> `detect` -> `estimate` -> `render` -> `video-io`.
+//! Thin by design: the command line, the config file and its overrides, logging, the allocator,
+//! exit codes, the windows and the progress bar live here; the `pipeline` crate does the work.
 
-mod analysis;
 mod cli;
-mod completeness;
 mod config;
 #[cfg(test)]
 mod config_fuzz;
-mod detect_stage;
 mod display;
-mod eval;
 mod failure;
-mod frame_loop;
-mod path_clash;
-mod records;
-mod run;
-mod run_files;
-mod setup;
+mod progress;
 mod signals;
-mod staged_output;
-mod stages;
-mod stats;
-mod tracking;
 
 use std::process::ExitCode;
 
@@ -32,9 +19,14 @@ use clap::Parser;
 use tracing::level_filters::LevelFilter;
 use tracing_subscriber::EnvFilter;
 
+use pipeline::path_clash::{self, RolePath};
+use pipeline::{FrameSink, Pipeline, PipelineConfig, eval, run_files, staged_output};
+
 use crate::cli::{Cli, Command, EvalArgs, RunArgs};
 use crate::config::AppConfig;
+use crate::display::Display;
 use crate::failure::{EXIT_SUCCESS, exit_code_for, usage};
+use crate::signals::StopRequest;
 
 /// The process's allocator for Rust's allocations (tract's tensors, the nets' input blobs,
 /// records); OpenCV and FFmpeg allocate their frames through glibc's malloc.
@@ -81,7 +73,12 @@ fn main() -> ExitCode {
         if let Err(err) = &result {
             tracing::error!("{err:#}");
         }
-        tracing::warn!("stopped by {signal}: exiting with code {code}");
+        let outputs = if result.is_ok() {
+            "the outputs written so far were put in place"
+        } else {
+            "no output was put in place"
+        };
+        tracing::warn!("interrupted by {signal}: {outputs}; exiting with code {code}");
         return ExitCode::from(code);
     }
     match result {
@@ -137,17 +134,21 @@ fn load_config(args: &RunArgs) -> Result<AppConfig> {
 
 fn run_pipeline(args: &RunArgs) -> Result<()> {
     let config = load_config(args)?;
-    let mut inputs = run_files::inputs(&config, args.config.as_deref());
-    inputs.extend(run_files::source_inputs(&config));
+    let settings = &config.pipeline;
+    let mut inputs = run_files::inputs(settings, args.config.as_deref());
+    inputs.extend(run_files::source_inputs(settings));
     path_clash::refuse_clashes(
         &inputs,
-        &run_files::run_outputs(&config, args.stats_json.as_deref()),
+        &run_files::run_outputs(settings, args.stats_json.as_deref()),
     )?;
-    let options = run::RunOptions {
-        detect_only: args.detect_only,
-        passes: args.passes,
+    let mut pipeline = Pipeline::new(settings)?.with_passes(args.passes);
+    let stop = StopRequest::install();
+    let source = settings.input.source();
+    let stats = if args.detect_only {
+        pipeline.detect_only(&source, stop.flag())?
+    } else {
+        pipeline.run(&source, sinks(&config)?, stop.flag())?
     };
-    let stats = run::run(&config, &options)?;
     tracing::info!("done: {stats}");
     if stats.box_fallbacks > 0 {
         tracing::info!(
@@ -164,35 +165,46 @@ fn run_pipeline(args: &RunArgs) -> Result<()> {
     Ok(())
 }
 
+/// The run's sinks in the order frames reach them: the records, the windows (whose ESC stops the
+/// run before the frame is encoded, as the original), the annotated video, the progress bar of a
+/// headless run.
+fn sinks(config: &AppConfig) -> Result<Vec<Box<dyn FrameSink>>> {
+    let mut sinks = pipeline::output_sinks(&config.pipeline.output)?;
+    let video_at = sinks.len() - usize::from(config.pipeline.output.video.is_some());
+    match open_display(config) {
+        Some(display) => sinks.insert(video_at, Box::new(display)),
+        None => sinks.push(Box::new(progress::FramesProgress::new())),
+    }
+    Ok(sinks)
+}
+
+/// The windows, unless the config, a missing display or a failure to open them makes the run
+/// headless (said in the log).
+fn open_display(config: &AppConfig) -> Option<Display> {
+    if let Some(reason) = display::headless_reason(config.display.enabled) {
+        tracing::info!("running headless: {reason}");
+        return None;
+    }
+    match Display::open(config.display.show_source) {
+        Ok(display) => Some(display),
+        Err(err) => {
+            tracing::warn!("running headless: {err:#}");
+            None
+        }
+    }
+}
+
 fn run_eval(args: &EvalArgs) -> Result<()> {
-    let mut config = load_config(&args.as_run_args())?;
+    let mut config = load_config(&args.as_run_args())?.pipeline;
     if let Some(landmarks) = args.landmarks {
-        config.estimator.alignment.landmarks = match landmarks {
-            cli::LandmarksArg::Detector => estimate::LandmarkSource::Detector,
-            cli::LandmarksArg::Dlib => estimate::LandmarkSource::Dlib,
-        };
+        config.estimator.alignment.landmarks = landmarks;
     }
     if args.flip_average {
         config.estimator.flip_average = true;
     }
-    let labels = eval::read_labels(&args.labels).map_err(usage)?;
+    let labels = eval::read_labels(&args.labels).map_err(pipeline::PipelineError::into_config)?;
     if let Some(json) = &args.json {
-        let mut inputs = run_files::inputs(&config, args.config.as_deref());
-        inputs.push(path_clash::RolePath::new(
-            "the labels file (--labels)",
-            &args.labels,
-        ));
-        inputs.extend(
-            args.predictions.iter().map(|path| {
-                path_clash::RolePath::new("the predictions file (--predictions)", path)
-            }),
-        );
-        inputs.extend(
-            labels
-                .iter()
-                .map(|image| path_clash::RolePath::new("a labelled image", &image.path)),
-        );
-        path_clash::refuse_clashes(&inputs, &[path_clash::RolePath::new("--json", json)])?;
+        refuse_eval_clashes(args, &config, &labels, json)?;
     }
     let faces = if args.no_detect {
         eval::FaceSource::WholeImage
@@ -201,7 +213,8 @@ fn run_eval(args: &EvalArgs) -> Result<()> {
     };
     let (outcomes, title) = match &args.predictions {
         Some(predictions) => (
-            eval::read_predictions(predictions, &labels).map_err(usage)?,
+            eval::read_predictions(predictions, &labels)
+                .map_err(pipeline::PipelineError::into_config)?,
             format!(
                 "predictions {}, {}",
                 predictions.display(),
@@ -214,8 +227,11 @@ fn run_eval(args: &EvalArgs) -> Result<()> {
             } else {
                 format!("{:?}", config.detector.kind)
             };
+            let bar = progress::images_bar(labels.len() as u64);
+            let outcomes = eval::evaluate(&config, &labels, faces, &|| bar.inc(1));
+            bar.finish_and_clear();
             (
-                eval::evaluate(&config, &labels, faces)?,
+                outcomes?,
                 format!(
                     "{:?} estimator, {detector}, {}",
                     config.estimator.kind,
@@ -227,16 +243,46 @@ fn run_eval(args: &EvalArgs) -> Result<()> {
     print!("{}", eval::markdown_report(&title, &outcomes));
     if let Some(path) = &args.json {
         let report = eval::Report::new(&outcomes);
+        let faces = if args.no_detect {
+            "whole-image"
+        } else {
+            config.detector.kind.name()
+        };
         let json = serde_json::json!({
             "labels": args.labels,
-            "estimator": format!("{:?}", config.estimator.kind).to_lowercase(),
-            "faces": if args.no_detect { "whole-image".to_owned() } else { format!("{:?}", config.detector.kind).to_lowercase() },
+            "estimator": config.estimator.kind.name(),
+            "faces": faces,
             "report": report,
         });
         let text = serde_json::to_string_pretty(&json).context("cannot encode the report")?;
         staged_output::write_atomically(path, (text + "\n").as_bytes())?;
     }
     Ok(())
+}
+
+/// Refuses an `eval --json` file that is one of the files eval reads.
+fn refuse_eval_clashes(
+    args: &EvalArgs,
+    config: &PipelineConfig,
+    labels: &[eval::LabelledImage],
+    json: &std::path::Path,
+) -> Result<()> {
+    let mut inputs = run_files::inputs(config, args.config.as_deref());
+    inputs.push(RolePath::new("the labels file (--labels)", &args.labels));
+    inputs.extend(
+        args.predictions
+            .iter()
+            .map(|path| RolePath::new("the predictions file (--predictions)", path)),
+    );
+    inputs.extend(
+        labels
+            .iter()
+            .map(|image| RolePath::new("a labelled image", &image.path)),
+    );
+    Ok(path_clash::refuse_clashes(
+        &inputs,
+        &[RolePath::new("--json", json)],
+    )?)
 }
 
 #[cfg(test)]

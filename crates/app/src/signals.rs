@@ -31,9 +31,9 @@ impl StopRequest {
         INSTALLED.get_or_init(register).clone()
     }
 
-    /// A stop was asked for.
-    pub fn is_requested(&self) -> bool {
-        self.requested.load(Ordering::SeqCst)
+    /// The flag a stop signal sets, for the pipeline to watch.
+    pub fn flag(&self) -> &AtomicBool {
+        &self.requested
     }
 
     /// The signal that asked for the stop, if one did.
@@ -102,9 +102,9 @@ mod tests {
     #[test]
     fn a_raised_sigterm_is_a_stop_request_with_its_exit_code() {
         let request = StopRequest::install();
-        assert!(!request.is_requested());
+        assert!(!request.flag().load(Ordering::SeqCst));
         signal_hook::low_level::raise(SIGTERM).expect("raise");
-        assert!(request.is_requested());
+        assert!(request.flag().load(Ordering::SeqCst));
         assert_eq!(request.signal(), Some(SIGTERM));
         assert_eq!(received(), Some((143, "SIGTERM")));
     }

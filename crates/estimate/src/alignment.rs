@@ -32,7 +32,26 @@ pub enum LandmarkSource {
     Dlib,
 }
 
+impl std::str::FromStr for LandmarkSource {
+    type Err = crate::EstimateError;
+
+    /// Parses `detector` or `dlib` (case-insensitive).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|source| source.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| crate::EstimateError::UnknownName {
+                key: "estimator.alignment.landmarks",
+                value: s.to_owned(),
+                expected: "\"detector\" or \"dlib\"",
+            })
+    }
+}
+
 impl LandmarkSource {
+    /// Every source, in the order the configuration documents them.
+    pub const ALL: [LandmarkSource; 2] = [Self::Detector, Self::Dlib];
+
     /// The name used in the configuration.
     pub fn name(self) -> &'static str {
         match self {

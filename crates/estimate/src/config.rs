@@ -48,6 +48,26 @@ pub enum EstimatorKind {
 }
 
 impl EstimatorKind {
+    /// Every kind, in the order the configuration documents them.
+    pub const ALL: [EstimatorKind; 5] = [
+        Self::Ssrnet,
+        Self::Caffe,
+        Self::Dlib,
+        Self::Faceapi,
+        Self::Ensemble,
+    ];
+
+    /// The name used in configuration files and on the command line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Ssrnet => "ssrnet",
+            Self::Caffe => "caffe",
+            Self::Dlib => "dlib",
+            Self::Faceapi => "faceapi",
+            Self::Ensemble => "ensemble",
+        }
+    }
+
     /// File names of the default (age, gender) models inside the models directory.
     pub fn default_model_files(self) -> (&'static str, &'static str) {
         match self {
@@ -85,13 +105,23 @@ impl EstimatorKind {
 
 impl fmt::Display for EstimatorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Ssrnet => "ssrnet",
-            Self::Caffe => "caffe",
-            Self::Dlib => "dlib",
-            Self::Faceapi => "faceapi",
-            Self::Ensemble => "ensemble",
-        })
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for EstimatorKind {
+    type Err = crate::EstimateError;
+
+    /// Parses `ssrnet`, `caffe`, `dlib`, `faceapi` or `ensemble` (case-insensitive).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| crate::EstimateError::UnknownName {
+                key: "estimator.kind",
+                value: s.to_owned(),
+                expected: "one of \"ssrnet\", \"caffe\", \"dlib\", \"faceapi\", \"ensemble\"",
+            })
     }
 }
 

@@ -57,6 +57,17 @@ pub enum EstimateError {
         range: &'static str,
     },
 
+    /// A name in the configuration or on the command line that is not one of the choices.
+    #[error("{key} = {value:?} is not known: use {expected}")]
+    UnknownName {
+        /// The configuration key.
+        key: &'static str,
+        /// The name given.
+        value: String,
+        /// The accepted names, in words.
+        expected: &'static str,
+    },
+
     /// An aligned estimator's nets gave no estimate for some faces (a bug, not an input error).
     #[error("the {kind} estimator's nets did not give one estimate per face")]
     NoAlignedNet {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use crate::error::{Context, Result, bail_run};
 use estimate::{Estimate, Gender};
 
 use super::labels::LabelledImage;
@@ -62,7 +62,7 @@ fn parse(text: &str, csv_path: &Path) -> Result<HashMap<String, Option<Estimate>
         .filter(|(_, line)| !line.trim().is_empty());
     match lines.next() {
         Some((_, header)) if header.trim() == EXPECTED_HEADER => {}
-        other => bail!(
+        other => bail_run!(
             "{}: the first line must be the header {EXPECTED_HEADER:?}, found {:?}",
             csv_path.display(),
             other.map(|(_, line)| line)
@@ -73,7 +73,7 @@ fn parse(text: &str, csv_path: &Path) -> Result<HashMap<String, Option<Estimate>
         let at = || format!("{} line {}", csv_path.display(), index + 1);
         let fields: Vec<&str> = line.trim().split(',').collect();
         let [path, age, gender, male_probability] = fields[..] else {
-            bail!("{}: expected 4 fields, found {}", at(), fields.len());
+            bail_run!("{}: expected 4 fields, found {}", at(), fields.len());
         };
         let estimate = if age.is_empty() && gender.is_empty() {
             None
@@ -84,7 +84,7 @@ fn parse(text: &str, csv_path: &Path) -> Result<HashMap<String, Option<Estimate>
             let gender = match gender {
                 "M" => Gender::Male,
                 "F" => Gender::Female,
-                other => bail!("{}: gender must be M or F, found {other:?}", at()),
+                other => bail_run!("{}: gender must be M or F, found {other:?}", at()),
             };
             let male = if male_probability.is_empty() {
                 if gender == Gender::Male { 1.0 } else { 0.0 }

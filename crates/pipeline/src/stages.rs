@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use crate::error::{Context, Result, run_error};
 use opencv::core::Mat;
 use video_io::{Frame, VideoReader, VideoWriter};
 
@@ -94,7 +94,7 @@ fn decode_loop(
                 decode_time: start.elapsed(),
             }),
             Ok(None) => return,
-            Err(err) => Err(anyhow::Error::new(err).context("cannot decode the next frame")),
+            Err(err) => Err(err).context("cannot decode the next frame"),
         };
         lost.store(reader.lost_frames(), Ordering::SeqCst);
         let failed = message.is_err();
@@ -150,12 +150,12 @@ impl EncodeThread {
         let sender = self
             .frames
             .as_ref()
-            .ok_or_else(|| anyhow!("the encoder is already finished"))?;
+            .ok_or_else(|| run_error!("the encoder is already finished"))?;
         if sender.send(frame).is_err() {
             return Err(self
                 .finish_inner()
                 .err()
-                .unwrap_or_else(|| anyhow!("the encoder stopped")));
+                .unwrap_or_else(|| run_error!("the encoder stopped")));
         }
         Ok(())
     }
@@ -171,8 +171,8 @@ impl EncodeThread {
         match self.handle.take() {
             Some(handle) => handle
                 .join()
-                .map_err(|_| anyhow!("the encoding thread panicked"))?,
-            None => Err(anyhow!("the encoder is already finished")),
+                .map_err(|_| run_error!("the encoding thread panicked"))?,
+            None => Err(run_error!("the encoder is already finished")),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Stable labels: the faces of a frame go through the tracker, only the faces whose track is due
 //! are estimated (one batch), and each face shows its track's smoothed estimate.
 
-use anyhow::Result;
+use crate::error::Result;
 use estimate::{AgeEstimate, Estimate, Estimator, Gender};
 use opencv::core::Mat;
 use track::{AgeValue, EstimateDecision, FaceObservation, StableEstimate, TrackBox, Tracker};

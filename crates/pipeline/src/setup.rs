@@ -1,24 +1,16 @@
-//! Building what a run needs from the config: the face finders (one per detection worker), the
-//! analyzer (estimator and tracker), the video writer and the progress bar.
+//! Building what a run needs from the config: the face finders (one per detection worker) and the
+//! analyzer (estimator and tracker), with the start-up lines that say what was built.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use detect::DetectorRuntime;
-use indicatif::{ProgressBar, ProgressStyle};
-use video_io::{Codec, FrameSize, OutputTiming, VideoWriter};
 
 use crate::analysis::{FaceFinder, FrameAnalyzer};
-use crate::config::{AUTO_DETECT_WORKERS, AppConfig, OutputConfig};
+use crate::config::{AUTO_DETECT_WORKERS, PipelineConfig};
 use crate::detect_stage::{DetectionPlan, FinderFactory, resolve_worker_count};
-use crate::display::{self, Display};
-use crate::failure::usage;
-use crate::staged_output::StagedOutput;
-
-/// Layout of the progress bar of headless runs.
-const PROGRESS_TEMPLATE: &str =
-    "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} frames ({per_sec}, eta {eta})";
+use crate::error::PipelineError;
 
 /// The face finders detection starts with and how it may add more (`processing.detect_workers`):
 /// a fixed count builds that many finders now (one: detection on the frame loop's thread); the
@@ -26,7 +18,7 @@ const PROGRESS_TEMPLATE: &str =
 /// core, when the frame loop waits for detection (see `detect_stage`). With worker threads OpenCV
 /// runs single-threaded: each worker keeps one core busy with whole frames.
 pub fn build_detection(
-    config: &AppConfig,
+    config: &PipelineConfig,
     models_dir: &Path,
     padding_ratio: f32,
 ) -> Result<DetectionPlan> {
@@ -40,7 +32,7 @@ pub fn build_detection(
         Arc::new(move || {
             let detector =
                 detect::build_detector(&detector_config, &models_dir).map_err(|err| {
-                    usage(anyhow::Error::new(err).context("cannot build the face detector"))
+                    PipelineError::config_caused_by("cannot build the face detector", err)
                 })?;
             Ok(FaceFinder::new(detector, area, padding_ratio))
         })
@@ -98,9 +90,12 @@ fn log_detection_threads(plan: &DetectionPlan, runtime: DetectorRuntime) {
 
 /// The estimator and optional tracker the config names, and the start-up line describing the
 /// detector, estimator, model files and tracking.
-pub fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAnalyzer, String)> {
+pub fn build_analyzer(
+    config: &PipelineConfig,
+    models_dir: &Path,
+) -> Result<(FrameAnalyzer, String)> {
     let estimator = estimate::Estimator::from_config(&config.estimator, models_dir)
-        .map_err(|err| usage(anyhow::Error::new(err).context("cannot load the estimator")))?;
+        .map_err(|err| PipelineError::config_caused_by("cannot load the estimator", err))?;
     let nets = match (estimator.model_paths(), estimator.landmark_source()) {
         (Some(paths), _) => format!(
             "age model {}, gender model {}",
@@ -131,14 +126,14 @@ pub fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAna
         estimator.kind(),
         estimator.padding_ratio(),
     );
-    let tracker = if config.tracking.enabled {
-        Some(
-            track::Tracker::new(config.tracking.clone())
-                .map_err(|err| usage(anyhow::Error::new(err)))?,
-        )
-    } else {
-        None
-    };
+    let tracker =
+        if config.tracking.enabled {
+            Some(track::Tracker::new(config.tracking.clone()).map_err(|err| {
+                PipelineError::config_caused_by("invalid [tracking] section", err)
+            })?)
+        } else {
+            None
+        };
     let description = if config.tracking.enabled {
         format!(
             "{description}; tracking on (re-estimate every {} frames, age smoothing {:?}, gender smoothing {:?})",
@@ -150,49 +145,4 @@ pub fn build_analyzer(config: &AppConfig, models_dir: &Path) -> Result<(FrameAna
         format!("{description}; tracking off (per-frame labels, as the original)")
     };
     Ok((FrameAnalyzer::new(estimator, tracker), description))
-}
-
-/// Creates the annotated video in its staging file with the codec and H.264 settings of `output`
-/// and the input's `timing` (its time base and pixel shape).
-pub fn open_writer(
-    staged: &StagedOutput,
-    output: &OutputConfig,
-    timing: &OutputTiming,
-    size: FrameSize,
-) -> Result<VideoWriter> {
-    let codec: Codec = output.codec.parse().map_err(|err: video_io::VideoError| {
-        usage(anyhow::Error::new(err).context("invalid output.codec"))
-    })?;
-    let h264 = output.h264_settings().map_err(usage)?;
-    VideoWriter::create_timed(staged.path(), codec, size, h264, timing).with_context(|| {
-        format!(
-            "cannot create the output video {}",
-            staged.destination().display()
-        )
-    })
-}
-
-/// The windows, unless the config, a missing display or a failure to open them makes the run
-/// headless (said in the log).
-pub fn open_display(config: &AppConfig) -> Option<Display> {
-    if let Some(reason) = display::headless_reason(config.display.enabled) {
-        tracing::info!("running headless: {reason}");
-        return None;
-    }
-    match Display::open(config.display.show_source) {
-        Ok(display) => Some(display),
-        Err(err) => {
-            tracing::warn!("running headless: {err:#}");
-            None
-        }
-    }
-}
-
-/// A progress bar over `total` frames.
-pub fn progress_bar(total: u64) -> ProgressBar {
-    let bar = ProgressBar::new(total);
-    if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
-        bar.set_style(style);
-    }
-    bar
 }

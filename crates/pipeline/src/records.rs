@@ -5,12 +5,14 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use estimate::AgeEstimate;
 use serde::Serialize;
 
 use crate::analysis::FaceResult;
+use crate::sink::{AnalysedFrame, Flow, FrameSink};
 use crate::staged_output::StagedOutput;
+use crate::stats::RunStats;
 
 /// Version of the JSON Lines schema, written into every line.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -157,6 +159,17 @@ impl RecordFile {
     }
 }
 
+impl FrameSink for RecordWriters {
+    fn accept(&mut self, frame: &AnalysedFrame<'_>) -> Result<Flow> {
+        self.write_frame(frame.index, frame.timestamp_ms, frame.faces)?;
+        Ok(Flow::Continue)
+    }
+
+    fn finish(self: Box<Self>, _stats: &mut RunStats) -> Result<Vec<StagedOutput>> {
+        RecordWriters::finish(*self)
+    }
+}
+
 impl RecordWriters {
     /// Creates the staging files (and the directories) before any frame is processed, so an
     /// unwritable path fails early.
@@ -202,6 +215,11 @@ impl RecordWriters {
             file.write(rows.as_bytes())?;
         }
         Ok(())
+    }
+
+    /// Whether any record file is asked for.
+    pub fn is_empty(&self) -> bool {
+        self.json.is_none() && self.csv.is_none()
     }
 
     /// Flushes everything and hands back the complete files, to be put in place with

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use crate::error::{Result, bail_run};
 use opencv::prelude::*;
 use opencv::videoio;
 
@@ -48,7 +48,7 @@ pub fn check_written_video(path: &Path, destination: &Path, frames: u64) -> Resu
     });
     let size = std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0);
     if !opened {
-        bail!(
+        bail_run!(
             "the annotated video {} is incomplete: {frames} frames were encoded but the file ({size} bytes) does not open as a video; the disk is probably full: free some space or write the video elsewhere (--output)",
             destination.display()
         );

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use detect::{Detection, FaceBox, FaceDetector, ImageSize};
 use estimate::{
     BgrImage, ChipSource, Estimate, Estimator, FaceEstimate, FaceInput, LandmarkScheme, Landmarks,
@@ -14,7 +14,7 @@ use opencv::imgproc;
 use opencv::prelude::*;
 use track::Tracker;
 
-use crate::failure::usage;
+use crate::error::PipelineError;
 use crate::stats::{RunStats, Stage};
 
 /// Time [`FaceFinder::find`] spent on one frame, for the run's statistics.
@@ -104,13 +104,16 @@ impl FaceFinder {
         let processing = detect::processing_size(original, u64::from(self.processing_area))
             .map_err(|err| {
                 // Only the configured area can make this fail for a decoded (non-empty) frame.
-                usage(anyhow::Error::new(err).context(format!(
-                    "processing.area = {} is too small for a {}x{} frame: raise it (the original uses {})",
-                    self.processing_area,
-                    size.width,
-                    size.height,
-                    crate::config::DEFAULT_PROCESSING_AREA
-                )))
+                PipelineError::config_caused_by(
+                    format!(
+                        "processing.area = {} is too small for a {}x{} frame: raise it (the original uses {})",
+                        self.processing_area,
+                        size.width,
+                        size.height,
+                        crate::config::DEFAULT_PROCESSING_AREA
+                    ),
+                    err,
+                )
             })?;
 
         let started = Instant::now();

@@ -4,9 +4,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::Result;
+use crate::error::Result;
 
-use crate::failure::usage;
+use crate::error::bail_config;
 
 /// A file a run reads or writes, and what it is to the user (`"--output"`, `"the config file"`).
 #[derive(Debug, Clone)]
@@ -43,22 +43,22 @@ pub fn refuse_clashes(inputs: &[RolePath], outputs: &[RolePath]) -> Result<()> {
     let outputs: Vec<_> = outputs.iter().filter_map(identified).collect();
     for (index, (output, output_id)) in outputs.iter().enumerate() {
         if let Some((input, _)) = inputs.iter().find(|(_, id)| id == output_id) {
-            return Err(usage(anyhow::anyhow!(
+            bail_config!(
                 "{} {} is the same file as {} {}: the run would overwrite its own input; write the output elsewhere",
                 output.role,
                 output.path.display(),
                 input.role,
                 input.path.display()
-            )));
+            );
         }
         if let Some((other, _)) = outputs[..index].iter().find(|(_, id)| id == output_id) {
-            return Err(usage(anyhow::anyhow!(
+            bail_config!(
                 "{} {} and {} {} are the same file: give each output its own path",
                 other.role,
                 other.path.display(),
                 output.role,
                 output.path.display()
-            )));
+            );
         }
     }
     Ok(())

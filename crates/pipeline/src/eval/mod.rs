@@ -7,24 +7,19 @@ mod report;
 
 use std::sync::Mutex;
 
-use anyhow::{Context, Result, anyhow};
+use crate::error::{Context, Result, run_error};
 use estimate::{ChipSource, Estimator};
-use indicatif::{ProgressBar, ProgressStyle};
 use opencv::imgcodecs;
 use opencv::prelude::*;
 use rayon::prelude::*;
 
 use crate::analysis::{FaceFinder, face_inputs, frame_view};
-use crate::config::AppConfig;
-use crate::failure::usage;
+use crate::config::PipelineConfig;
+use crate::error::PipelineError;
 
 pub use labels::{LabelledImage, read_labels};
 pub use metrics::{Outcome, Report};
 pub use predictions::read_predictions;
-
-/// Progress bar layout.
-const PROGRESS_TEMPLATE: &str =
-    "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} images ({per_sec}, eta {eta})";
 
 /// How faces are obtained from each image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +30,17 @@ pub enum FaceSource {
     WholeImage,
 }
 
-/// Evaluates every image of `labels` and returns the per-image outcomes, in file order.
+/// Evaluates every image of `labels` and returns the per-image outcomes, in file order;
+/// `image_done` is called (from any thread) after each image, for a progress display.
 pub fn evaluate(
-    config: &AppConfig,
+    config: &PipelineConfig,
     labels: &[LabelledImage],
     faces: FaceSource,
+    image_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<Outcome>> {
     let models_dir = config.resolved_models_dir();
     let estimator = Estimator::from_config(&config.estimator, &models_dir)
-        .map_err(|err| usage(anyhow::Error::new(err).context("cannot load the estimator")))?;
+        .map_err(|err| PipelineError::config_caused_by("cannot load the estimator", err))?;
     let finders = match faces {
         FaceSource::WholeImage => Vec::new(),
         FaceSource::LargestDetected => (0..rayon::current_num_threads())
@@ -57,7 +54,7 @@ pub fn evaluate(
                         ))
                     })
                     .map_err(|err| {
-                        usage(anyhow::Error::new(err).context("cannot build the face detector"))
+                        PipelineError::config_caused_by("cannot build the face detector", err)
                     })
             })
             .collect::<Result<Vec<_>>>()?,
@@ -70,20 +67,14 @@ pub fn evaluate(
         "evaluating"
     );
 
-    let progress = ProgressBar::new(labels.len() as u64);
-    if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
-        progress.set_style(style);
-    }
-    let outcomes = labels
+    labels
         .par_iter()
         .map(|image| {
             let outcome = evaluate_one(&estimator, &finders, image);
-            progress.inc(1);
+            image_done();
             outcome.with_context(|| format!("while evaluating {}", image.path.display()))
         })
-        .collect::<Result<Vec<_>>>();
-    progress.finish_and_clear();
-    outcomes
+        .collect::<Result<Vec<_>>>()
 }
 
 fn evaluate_one(
@@ -94,27 +85,31 @@ fn evaluate_one(
     let path = image
         .path
         .to_str()
-        .ok_or_else(|| anyhow!("the path is not valid UTF-8"))?;
+        .ok_or_else(|| run_error!("the path is not valid UTF-8"))?;
     let pixels =
         imgcodecs::imread(path, imgcodecs::IMREAD_COLOR).context("cannot read the image")?;
     if pixels.empty() {
-        return Err(anyhow!(
+        return Err(run_error!(
             "cannot decode the image {}: missing or not an image",
             image.path.display()
         ));
     }
     let frame = frame_view(&pixels)?;
     let estimated = if finders.is_empty() {
-        estimator.estimate_faces(&[estimate::FaceInput::whole_image(frame)])?
+        estimator
+            .estimate_faces(&[estimate::FaceInput::whole_image(frame)])
+            .context("gender and age estimation failed")?
     } else {
         let slot = rayon::current_thread_index().unwrap_or(0) % finders.len();
         let mut finder = finders[slot]
             .lock()
-            .map_err(|_| anyhow!("a detector thread panicked"))?;
+            .map_err(|_| run_error!("a detector thread panicked"))?;
         let (faces, _) = finder.find(&pixels)?;
         drop(finder);
         let largest = faces.iter().max_by_key(|face| face.crop.area());
-        estimator.estimate_faces(&face_inputs(frame, largest))?
+        estimator
+            .estimate_faces(&face_inputs(frame, largest))
+            .context("gender and age estimation failed")?
     };
     let estimated = estimated.into_iter().next();
     Ok(Outcome {

@@ -18,7 +18,7 @@
 mod growth;
 mod pool;
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 
 use crate::analysis::{FaceFinder, FindTimes, FoundFace};
 use crate::stages::{DecodeThread, Decoded};

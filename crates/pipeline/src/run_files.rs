@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use video_io::Source;
 
-use crate::config::AppConfig;
+use crate::config::PipelineConfig;
 use crate::path_clash::{RolePath, files_in};
 
 /// What a run or an evaluation reads: the config file, the model files and the input (every file
 /// of an input folder, since any of them may be read).
-pub fn inputs(config: &AppConfig, config_file: Option<&Path>) -> Vec<RolePath> {
+pub fn inputs(config: &PipelineConfig, config_file: Option<&Path>) -> Vec<RolePath> {
     let mut inputs = Vec::new();
     if let Some(path) = config_file {
         inputs.push(RolePath::new("the config file", path));
@@ -24,7 +24,7 @@ pub fn inputs(config: &AppConfig, config_file: Option<&Path>) -> Vec<RolePath> {
 }
 
 /// What the pipeline's input reads.
-pub fn source_inputs(config: &AppConfig) -> Vec<RolePath> {
+pub fn source_inputs(config: &PipelineConfig) -> Vec<RolePath> {
     match Source::parse(&config.input.source) {
         Source::File(path) | Source::Image(path) => vec![RolePath::new("the input", path)],
         Source::Directory { path, .. } | Source::ImageDirectory(path) => files_in(&path)
@@ -41,7 +41,7 @@ pub fn source_inputs(config: &AppConfig) -> Vec<RolePath> {
 }
 
 /// What a pipeline run writes: the annotated video, the records and the run's figures.
-pub fn run_outputs(config: &AppConfig, stats_json: Option<&Path>) -> Vec<RolePath> {
+pub fn run_outputs(config: &PipelineConfig, stats_json: Option<&Path>) -> Vec<RolePath> {
     let named =
         |role: &str, path: &Option<PathBuf>| path.as_ref().map(|path| RolePath::new(role, path));
     [

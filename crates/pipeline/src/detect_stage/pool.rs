@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use crate::error::{Context, Result, bail_run, run_error};
 
 use super::growth::GrowthMonitor;
 
@@ -98,10 +98,9 @@ impl<W: Work> WorkerPool<W> {
         growth: Option<Growth<W>>,
         thread_prefix: &'static str,
     ) -> Result<Self> {
-        anyhow::ensure!(
-            !workers.is_empty(),
-            "a worker pool needs at least one worker"
-        );
+        if workers.is_empty() {
+            bail_run!("a worker pool needs at least one worker");
+        }
         let max_workers = growth
             .as_ref()
             .map_or(workers.len(), |growth| growth.max_workers)
@@ -177,7 +176,7 @@ impl<W: Work> WorkerPool<W> {
                 Ok(Finished::End(count)) => self.end = Some(count),
                 Err(RecvTimeoutError::Timeout) if self.all_threads_stopped() => {
                     self.done = true;
-                    return Some(Err(anyhow!(
+                    return Some(Err(run_error!(
                         "every worker thread stopped before item {} was done",
                         self.next_index
                     )));
@@ -286,14 +285,14 @@ impl<W: Work> WorkerPool<W> {
         let dealer = self.dealer.take().map(|dealer| {
             dealer
                 .join()
-                .map_err(|_| anyhow!("the thread dealing work to the workers panicked"))
+                .map_err(|_| run_error!("the thread dealing work to the workers panicked"))
         });
         let workers = std::mem::take(&mut self.workers)
             .into_iter()
             .map(|worker| {
                 worker
                     .join()
-                    .map_err(|_| anyhow!("a worker thread panicked"))
+                    .map_err(|_| run_error!("a worker thread panicked"))
             })
             .collect::<Result<Vec<_>>>();
         dealer.transpose()?;
@@ -357,8 +356,9 @@ fn work_loop<W: Work>(
         };
         queued.fetch_sub(1, Ordering::SeqCst);
         let result = input.and_then(|input| {
-            catch_unwind(AssertUnwindSafe(|| worker.work(input)))
-                .unwrap_or_else(|panic| Err(anyhow!("a worker panicked: {}", panic_text(&panic))))
+            catch_unwind(AssertUnwindSafe(|| worker.work(input))).unwrap_or_else(|panic| {
+                Err(run_error!("a worker panicked: {}", panic_text(&panic)))
+            })
         });
         let failed = result.is_err();
         if results.send(Finished::Item(index, result)).is_err() || failed {
@@ -396,7 +396,7 @@ mod tests {
             std::thread::sleep(self.delay);
             let value = input.value;
             if self.fail_on == Some(value) {
-                anyhow::bail!("cannot square {value}");
+                bail_run!("cannot square {value}");
             }
             assert!(self.panic_on != Some(value), "squaring {value} panicked");
             Ok((value * value, input))
@@ -537,7 +537,7 @@ mod tests {
         let in_flight = Arc::new(AtomicUsize::new(0));
         let failing = Growth {
             max_workers: 2,
-            factory: Arc::new(|| Err(anyhow!("no detector today"))),
+            factory: Arc::new(|| Err(run_error!("no detector today"))),
             what: "squaring",
         };
         let mut pool =
@@ -576,7 +576,7 @@ mod tests {
     #[test]
     fn a_source_error_comes_back_at_its_place() {
         let in_flight = Arc::new(AtomicUsize::new(0));
-        let items = source(3, &in_flight).chain(std::iter::once(Err(anyhow!("bad frame"))));
+        let items = source(3, &in_flight).chain(std::iter::once(Err(run_error!("bad frame"))));
         let mut pool = WorkerPool::start(items, vec![squarer(0)], None, "t").unwrap();
         for _ in 0..3 {
             pool.next().unwrap().unwrap();

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use crate::error::{Context, Result, bail_run};
 use estimate::Gender;
 
 /// Header every labels file starts with.
@@ -36,11 +36,11 @@ pub fn parse_labels(text: &str, csv_path: &Path) -> Result<Vec<LabelledImage>> {
         .filter(|(_, line)| !line.trim().is_empty());
     match lines.next() {
         Some((_, header)) if header.trim() == EXPECTED_HEADER => {}
-        Some((_, header)) => bail!(
+        Some((_, header)) => bail_run!(
             "{}: the first line must be the header {EXPECTED_HEADER:?}, found {header:?}",
             csv_path.display()
         ),
-        None => bail!(
+        None => bail_run!(
             "{}: the labels file is empty; expected the header {EXPECTED_HEADER:?}",
             csv_path.display()
         ),
@@ -52,7 +52,7 @@ pub fn parse_labels(text: &str, csv_path: &Path) -> Result<Vec<LabelledImage>> {
         })
         .collect::<Result<Vec<_>>>()?;
     if images.is_empty() {
-        bail!(
+        bail_run!(
             "{}: no labelled images after the header",
             csv_path.display()
         );
@@ -63,7 +63,7 @@ pub fn parse_labels(text: &str, csv_path: &Path) -> Result<Vec<LabelledImage>> {
 fn parse_line(line: &str, base: &Path) -> Result<LabelledImage> {
     let fields: Vec<&str> = line.split(',').map(str::trim).collect();
     let [path, age, gender] = fields.as_slice() else {
-        bail!(
+        bail_run!(
             "expected 3 fields `path,age,gender`, found {}: {line:?}",
             fields.len()
         );
@@ -74,7 +74,7 @@ fn parse_line(line: &str, base: &Path) -> Result<LabelledImage> {
     let gender = match *gender {
         "M" | "m" => Gender::Male,
         "F" | "f" => Gender::Female,
-        other => bail!("gender {other:?} must be M or F"),
+        other => bail_run!("gender {other:?} must be M or F"),
     };
     Ok(LabelledImage {
         path: base.join(path),

@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use crate::error::{Context, Result, bail_run};
 use tempfile::TempPath;
 
 /// What a staged file's name starts with: hidden, and saying whose it is.
@@ -34,7 +34,7 @@ impl StagedOutput {
     /// Creates the destination's directory (with its parents) and an empty staging file in it.
     pub fn new(destination: &Path) -> Result<Self> {
         if destination.is_dir() {
-            bail!(
+            bail_run!(
                 "the output {} is a directory: give a file name for the output",
                 destination.display()
             );

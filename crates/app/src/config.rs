@@ -51,28 +51,23 @@ impl AppConfig {
                 path.display()
             )
         })?;
-        let invalid = |err: &dyn std::fmt::Display| {
+        // Parsed with spans, so that errors in either part quote the offending line.
+        let invalid = |mut err: toml::de::Error| {
+            err.set_input(Some(&text));
             anyhow::anyhow!(
                 "invalid config file {}: {}",
                 path.display(),
                 err.to_string().trim()
             )
         };
-        let mut table: toml::Table = toml::from_str(&text).map_err(|err| invalid(&err))?;
-        let display = match table.remove(DISPLAY_SECTION) {
-            Some(section) => section
-                .try_into()
-                .map_err(|err| invalid(&format!("in [{DISPLAY_SECTION}]: {err}")))?,
+        let mut root = toml::de::DeTable::parse(&text).map_err(invalid)?;
+        let display = match root.get_mut().remove(DISPLAY_SECTION) {
+            Some(section) => DisplayConfig::deserialize(toml::de::ValueDeserializer::from(section))
+                .map_err(invalid)?,
             None => DisplayConfig::default(),
         };
-        let pipeline = toml::Value::Table(table)
-            .try_into()
-            .map_err(|err: toml::de::Error| {
-                invalid(&format!(
-                    "{} (or `{DISPLAY_SECTION}`)",
-                    err.to_string().trim()
-                ))
-            })?;
+        let pipeline =
+            PipelineConfig::deserialize(toml::de::Deserializer::from(root)).map_err(invalid)?;
         Ok(Self { pipeline, display })
     }
 

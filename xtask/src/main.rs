@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use models::fetch::FileSource;
+use models::manifest::DestinationDirs;
+use models::{FetchModelsOptions, fetch_models};
 use tracing_subscriber::EnvFilter;
-use xtask::fetch::FileSource;
-use xtask::fetch_models::{FetchModelsOptions, fetch_models};
-use xtask::manifest::DestinationDirs;
 
 /// Environment variable naming a mirror folder (same as `--mirror`).
 const MIRROR_ENV: &str = "AGENDER_MIRROR";
@@ -117,7 +117,8 @@ fn run_fetch_models(args: FetchModelsArgs) -> Result<()> {
         },
         convert: !args.no_convert,
     };
-    fetch_models(&options).map(|_| ())
+    fetch_models(&options)?;
+    Ok(())
 }
 
 fn run_bench(args: BenchArgs) -> Result<()> {

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use xtask::manifest::DestinationDirs;
+use models::manifest::DestinationDirs;
 
 use self::pipeline::RunSpec;
 use self::report::BenchReport;

@@ -23,10 +23,10 @@ pub mod aligned;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use models::convert;
+use models::manifest::{DestinationDirs, Manifest};
+use models::ssrnet::{self, PoolForm, SsrNetTarget};
 use serde::{Deserialize, Serialize};
-use xtask::convert;
-use xtask::manifest::{DestinationDirs, Manifest};
-use xtask::ssrnet::{self, PoolForm, SsrNetTarget};
 
 use super::stats::median;
 use super::{criterion, python};

@@ -4,12 +4,10 @@
 use std::time::{Duration, Instant};
 
 use crate::error::{Context, Result};
-use detect::{Detection, FaceBox, FaceDetector, ImageSize};
-use estimate::{
-    BgrImage, ChipSource, Estimate, Estimator, FaceEstimate, FaceInput, LandmarkScheme, Landmarks,
-    PixelRect, Point,
-};
-use opencv::core::{Mat, Rect, Size};
+use detect::FaceDetector;
+use estimate::{ChipSource, Estimator, FaceEstimate, FaceInput};
+use face::{BgrImage, Detection, Estimate, FaceBox, ImageSize, Landmarks, Point};
+use opencv::core::{Mat, Size};
 use opencv::imgproc;
 use opencv::prelude::*;
 use track::Tracker;
@@ -43,8 +41,9 @@ pub struct FoundFace {
     pub box_processing: FaceBox,
     /// The padded box in original-frame pixels (inclusive corners).
     pub box_original: FaceBox,
-    /// The pixels cut from the original frame for the estimator.
-    pub crop: Rect,
+    /// The pixels cut from the original frame for the estimator (inclusive corners, inside the
+    /// frame).
+    pub crop: FaceBox,
     /// The detector's own (unpadded) box in original-frame pixels: where dlib's shape predictor
     /// looks for landmarks.
     pub face_box_original: FaceBox,
@@ -99,8 +98,7 @@ impl FaceFinder {
 
     /// Every face of a BGR frame, in detector order, and the time shrinking and detecting took.
     pub fn find(&mut self, frame: &Mat) -> Result<(Vec<FoundFace>, FindTimes)> {
-        let size = frame.size().context("cannot read the frame size")?;
-        let original = ImageSize::new(size.width, size.height);
+        let original = video_io::mat_size(frame);
         let processing = detect::processing_size(original, u64::from(self.processing_area))
             .map_err(|err| {
                 // Only the configured area can make this fail for a decoded (non-empty) frame.
@@ -108,8 +106,8 @@ impl FaceFinder {
                     format!(
                         "processing.area = {} is too small for a {}x{} frame: raise it (the original uses {})",
                         self.processing_area,
-                        size.width,
-                        size.height,
+                        original.width,
+                        original.height,
                         crate::config::DEFAULT_PROCESSING_AREA
                     ),
                     err,
@@ -141,9 +139,7 @@ impl FaceFinder {
             let box_processing =
                 detect::pad_and_clamp(&detection.face, f64::from(self.padding_ratio), processing);
             let box_original = detect::to_original(&box_processing, processing, original);
-            let Some(crop) =
-                detect::crop_rect(&box_original, original).map(|crop| crop.to_cv_rect())
-            else {
+            let Some(crop) = detect::crop_rect(&box_original, original) else {
                 tracing::debug!(
                     ?box_original,
                     "face box has no pixels inside the frame; skipped"
@@ -152,16 +148,17 @@ impl FaceFinder {
             };
             // Mapping back can round a corner onto the pixel just past the edge (the original's
             // arithmetic; its crop already stops inside). Reported and drawn boxes stay inside.
-            let box_original = FaceBox {
-                x1: box_original.x1.clamp(0, original.width - 1),
-                y1: box_original.y1.clamp(0, original.height - 1),
-                x2: box_original.x2.clamp(0, original.width - 1),
-                y2: box_original.y2.clamp(0, original.height - 1),
-            };
+            let box_original = FaceBox::new(
+                box_original.x1.clamp(0, original.width - 1),
+                box_original.y1.clamp(0, original.height - 1),
+                box_original.x2.clamp(0, original.width - 1),
+                box_original.y2.clamp(0, original.height - 1),
+            );
             let face_box_original = detect::to_original(&detection.face, processing, original);
             let landmarks = detection
                 .landmarks
-                .and_then(|points| landmarks_in_original(&points, processing, original));
+                .as_ref()
+                .and_then(|points| landmarks_in_original(points, processing, original));
             faces.push(FoundFace {
                 detection,
                 box_processing,
@@ -175,37 +172,23 @@ impl FaceFinder {
     }
 }
 
-/// YuNet's five points, found in the processing frame, in original-frame pixels. The processing
-/// frame is a linear resize of the original, which maps pixel centres: `x_original + 0.5 =
-/// (x_processing + 0.5) * original / processing`.
+/// A detector's landmarks, found in the processing frame, in original-frame pixels. The
+/// processing frame is a linear resize of the original, which maps pixel centres: `x_original +
+/// 0.5 = (x_processing + 0.5) * original / processing`.
 fn landmarks_in_original(
-    points: &[detect::Point2f; detect::LANDMARK_COUNT],
+    landmarks: &Landmarks,
     processing: ImageSize,
     original: ImageSize,
 ) -> Option<Landmarks> {
     let scale_x = f64::from(original.width) / f64::from(processing.width);
     let scale_y = f64::from(original.height) / f64::from(processing.height);
     let map = |v: f32, scale: f64| ((f64::from(v) + 0.5) * scale - 0.5) as f32;
-    let mapped = points
+    let mapped = landmarks
+        .points()
         .iter()
         .map(|point| Point::new(map(point.x, scale_x), map(point.y, scale_y)))
         .collect();
-    Landmarks::new(LandmarkScheme::Yunet5, mapped).ok()
-}
-
-/// A face box as the estimators take it (inclusive corners).
-fn pixel_rect(face: &FaceBox) -> PixelRect {
-    PixelRect::new(face.x1, face.y1, face.x2, face.y2)
-}
-
-/// The crop rectangle (`x, y, width, height`) as inclusive corners.
-fn crop_pixel_rect(rect: Rect) -> PixelRect {
-    PixelRect::new(
-        rect.x,
-        rect.y,
-        rect.x + rect.width - 1,
-        rect.y + rect.height - 1,
-    )
+    Landmarks::new(landmarks.scheme(), mapped).ok()
 }
 
 /// Views a continuous BGR frame as the estimators' frame, without copying.
@@ -227,8 +210,8 @@ pub fn face_inputs<'a, 'f>(
         .into_iter()
         .map(|face| FaceInput {
             frame,
-            face_box: pixel_rect(&face.face_box_original),
-            crop: crop_pixel_rect(face.crop),
+            face_box: face.face_box_original,
+            crop: face.crop,
             landmarks: face.landmarks.clone(),
         })
         .collect()

@@ -86,6 +86,18 @@ impl PipelineError {
     }
 }
 
+/// An error and its causes on one line, `message: cause: cause`, as a program prints them.
+pub fn message_chain(error: &dyn StdError) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 /// The result of the pipeline's operations.
 pub type Result<T, E = PipelineError> = std::result::Result<T, E>;
 
@@ -151,23 +163,12 @@ pub(crate) use {bail_config, bail_run, run_error};
 mod tests {
     use super::*;
 
-    fn chain(error: &PipelineError) -> String {
-        let mut text = error.to_string();
-        let mut source = error.source();
-        while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        text
-    }
-
     #[test]
     fn context_keeps_the_message_chain() {
         let failed: std::result::Result<(), std::io::Error> =
             Err(std::io::Error::other("disk full"));
         let error = failed.context("cannot write frame 3").unwrap_err();
-        assert_eq!(chain(&error), "cannot write frame 3: disk full");
+        assert_eq!(message_chain(&error), "cannot write frame 3: disk full");
         assert!(!error.is_config());
     }
 
@@ -177,7 +178,7 @@ mod tests {
         let outer = inner.context("cannot start the run").unwrap_err();
         assert!(outer.is_config());
         assert_eq!(
-            chain(&outer),
+            message_chain(&outer),
             "cannot start the run: processing.area must be positive"
         );
     }

@@ -89,12 +89,7 @@ fn render_faces(frame: &Mat, faces: &[FaceResult], show_track_id: bool) -> Resul
     let annotations: Vec<render::Annotation> = faces
         .iter()
         .map(|face| render::Annotation {
-            rect: render::BoxCorners::new(
-                face.box_original.x1,
-                face.box_original.y1,
-                face.box_original.x2,
-                face.box_original.y2,
-            ),
+            rect: face.box_original,
             label: match (show_track_id, face.track_id) {
                 (true, Some(id)) => format!("#{id} {}", face.estimate.label()),
                 _ => face.estimate.label(),

@@ -47,7 +47,7 @@ mod tracking;
 mod video_sink;
 
 pub use config::PipelineConfig;
-pub use error::{Context, PipelineError, Result};
+pub use error::{Context, PipelineError, Result, message_chain};
 pub use run::{Pipeline, output_sinks};
 pub use sink::{AnalysedFrame, Flow, FrameSink, InputInfo};
 pub use stats::RunStats;

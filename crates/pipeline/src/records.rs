@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use crate::error::{Context, Result};
-use estimate::AgeEstimate;
+use face::AgeEstimate;
 use serde::Serialize;
 
 use crate::analysis::FaceResult;
@@ -96,7 +96,7 @@ pub struct LandmarksRecord {
 impl FaceRecord {
     /// Builds the record of one face.
     pub fn from_face(face: &FaceResult) -> Self {
-        let boxed = |b: &detect::FaceBox| [b.x1, b.y1, b.x2, b.y2];
+        let boxed = |b: &face::FaceBox| [b.x1, b.y1, b.x2, b.y2];
         let estimate = &face.estimate;
         let (age_years, age_group, age_probabilities) = match &estimate.age {
             AgeEstimate::Years(years) => (Some(*years), None, None),
@@ -109,7 +109,7 @@ impl FaceRecord {
             face_box: boxed(&face.box_original),
             box_processing: boxed(&face.box_processing),
             detector_confidence: face.detection.confidence,
-            gender: gender_name(estimate.gender),
+            gender: estimate.gender.name(),
             gender_score: estimate.gender_score,
             gender_probabilities: estimate.gender_probabilities,
             age_years,
@@ -233,14 +233,6 @@ impl RecordWriters {
             complete.push(file.staged);
         }
         Ok(complete)
-    }
-}
-
-/// `"Male"` or `"Female"`.
-fn gender_name(gender: estimate::Gender) -> &'static str {
-    match gender {
-        estimate::Gender::Male => "Male",
-        estimate::Gender::Female => "Female",
     }
 }
 

@@ -1,8 +1,9 @@
 //! Where analysed frames go: the [`FrameSink`] trait that the annotated video, the records, a
 //! front end's display and its progress bar implement, and what each is shown.
 
+use face::ImageSize;
 use opencv::core::Mat;
-use video_io::{FrameSize, OutputTiming};
+use video_io::OutputTiming;
 
 use crate::analysis::FaceResult;
 use crate::error::Result;
@@ -19,7 +20,7 @@ pub struct InputInfo {
     /// Frames the run will process over all its passes, when the input says how many it has.
     pub frames_expected: Option<u64>,
     /// Size of the first frame; the annotated video keeps it.
-    pub first_size: FrameSize,
+    pub first_size: ImageSize,
     /// How an output video keeps the input's time (time base, pixel shape).
     pub timing: OutputTiming,
 }

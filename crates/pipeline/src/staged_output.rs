@@ -198,7 +198,11 @@ mod tests {
     #[test]
     fn a_path_without_a_file_name_is_refused_by_name() {
         let err = StagedOutput::new(Path::new("")).expect_err("no file name");
-        assert!(format!("{err:#}").contains("names no file"), "{err:#}");
+        assert!(
+            crate::error::message_chain(&err).contains("names no file"),
+            "{}",
+            crate::error::message_chain(&err)
+        );
     }
 
     #[cfg(unix)]
@@ -216,6 +220,10 @@ mod tests {
     fn a_directory_is_refused_before_anything_is_written() {
         let dir = tempfile::tempdir().expect("temp dir");
         let err = StagedOutput::new(dir.path()).expect_err("a directory");
-        assert!(format!("{err:#}").contains("is a directory"), "{err:#}");
+        assert!(
+            crate::error::message_chain(&err).contains("is a directory"),
+            "{}",
+            crate::error::message_chain(&err)
+        );
     }
 }

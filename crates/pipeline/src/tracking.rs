@@ -1,12 +1,13 @@
 //! Stable labels: the faces of a frame go through the tracker, only the faces whose track is due
 //! are estimated (one batch), and each face shows its track's smoothed estimate.
 
-use crate::error::Result;
-use estimate::{AgeEstimate, Estimate, Estimator, Gender};
+use estimate::Estimator;
+use face::{Estimate, FaceBox};
 use opencv::core::Mat;
-use track::{AgeValue, EstimateDecision, FaceObservation, StableEstimate, TrackBox, Tracker};
+use track::{EstimateDecision, Tracker};
 
 use crate::analysis::{FaceResult, FoundFace, estimate_found};
+use crate::error::Result;
 
 /// Tracks, estimates where due, and attaches the tracks' stable estimates to the faces.
 pub fn estimate_tracked(
@@ -15,13 +16,7 @@ pub fn estimate_tracked(
     frame: &Mat,
     faces: Vec<FoundFace>,
 ) -> Result<Vec<FaceResult>> {
-    let boxes: Vec<TrackBox> = faces
-        .iter()
-        .map(|face| {
-            let b = &face.box_original;
-            TrackBox::from_inclusive_corners(b.x1, b.y1, b.x2, b.y2)
-        })
-        .collect();
+    let boxes: Vec<FaceBox> = faces.iter().map(|face| face.box_original).collect();
     let assignments = tracker.update(&boxes);
 
     let due: Vec<usize> = assignments
@@ -42,7 +37,12 @@ pub fn estimate_tracked(
     for (index, (face, assignment)) in faces.into_iter().zip(assignments).enumerate() {
         let (estimate, smoothed, reused, landmarks, chip_source) = match assignment.decision {
             EstimateDecision::Reuse(stable) => {
-                (from_stable(&stable), is_smoothed(&stable), true, None, None)
+                // A reused estimate is not this frame's, so it has no spread of this frame's age.
+                let shown = Estimate {
+                    age_uncertainty: None,
+                    ..stable.estimate
+                };
+                (shown, stable.is_smoothed(), true, None, None)
             }
             EstimateDecision::Estimate(_) => {
                 let Some((_, fresh)) = fresh.next_if(|(due_index, _)| *due_index == index) else {
@@ -51,15 +51,14 @@ pub fn estimate_tracked(
                 let raw = fresh.estimate;
                 let landmarks = fresh.landmarks;
                 let source = Some(fresh.source);
-                match tracker.record_estimate(assignment.track_id, &observation(&raw)) {
-                    Ok(stable) => {
-                        let mut shown = from_stable(&stable);
-                        // The spread belongs to this frame's age; a smoothed age has none.
-                        if !stable.age_smoothed {
-                            shown.age_uncertainty = raw.age_uncertainty;
-                        }
-                        (shown, is_smoothed(&stable), false, landmarks, source)
-                    }
+                match tracker.record_estimate(assignment.track_id, &raw) {
+                    Ok(stable) => (
+                        stable.estimate,
+                        stable.is_smoothed(),
+                        false,
+                        landmarks,
+                        source,
+                    ),
                     Err(err) => {
                         tracing::warn!(track = %assignment.track_id, "estimate not added to the track: {err}");
                         (raw, false, false, landmarks, source)
@@ -80,53 +79,4 @@ pub fn estimate_tracked(
         });
     }
     Ok(results)
-}
-
-fn is_smoothed(stable: &StableEstimate) -> bool {
-    stable.gender_smoothed || stable.age_smoothed
-}
-
-/// The tracker's view of an estimate.
-fn observation(estimate: &Estimate) -> FaceObservation {
-    FaceObservation {
-        gender: match estimate.gender {
-            Gender::Male => track::Gender::Male,
-            Gender::Female => track::Gender::Female,
-        },
-        gender_score: estimate.gender_score,
-        gender_probabilities: estimate.gender_probabilities,
-        age: match estimate.age {
-            AgeEstimate::Years(years) => AgeValue::Years(years),
-            AgeEstimate::Group {
-                index,
-                probabilities,
-            } => AgeValue::Group {
-                index,
-                probabilities,
-            },
-        },
-    }
-}
-
-/// An estimate built from a track's stable estimate.
-fn from_stable(stable: &StableEstimate) -> Estimate {
-    Estimate {
-        gender: match stable.gender {
-            track::Gender::Male => Gender::Male,
-            track::Gender::Female => Gender::Female,
-        },
-        gender_score: stable.gender_score,
-        gender_probabilities: stable.gender_probabilities,
-        age: match stable.age {
-            AgeValue::Years(years) => AgeEstimate::Years(years),
-            AgeValue::Group {
-                index,
-                probabilities,
-            } => AgeEstimate::Group {
-                index,
-                probabilities,
-            },
-        },
-        age_uncertainty: None,
-    }
 }

@@ -4,10 +4,11 @@
 use std::path::Path;
 use std::time::Duration;
 
+use face::ImageSize;
 use opencv::core::{Mat, Size};
 use opencv::imgproc;
 use opencv::prelude::*;
-use video_io::{Codec, FrameSize, VideoWriter};
+use video_io::{Codec, VideoWriter, mat_size};
 
 use crate::completeness::check_written_video;
 use crate::config::OutputConfig;
@@ -23,7 +24,7 @@ pub struct VideoSink {
     codec: Codec,
     h264: video_io::H264Settings,
     encoder: Option<EncodeThread>,
-    writer_size: FrameSize,
+    writer_size: ImageSize,
     frames: u64,
     warned_resize: bool,
 }
@@ -45,7 +46,7 @@ impl VideoSink {
             codec,
             h264,
             encoder: None,
-            writer_size: FrameSize::new(0, 0),
+            writer_size: ImageSize::new(0, 0),
             frames: 0,
             warned_resize: false,
         }))
@@ -57,7 +58,7 @@ impl VideoSink {
     }
 
     fn fitted(&mut self, annotated: &Mat) -> Result<Mat> {
-        let size = FrameSize::of(annotated);
+        let size = mat_size(annotated);
         if size == self.writer_size {
             return annotated
                 .try_clone()
@@ -118,7 +119,7 @@ impl FrameSink for VideoSink {
 }
 
 /// `frame` scaled to fit `size` with its shape kept, centred between black bars.
-fn letterbox(frame: &Mat, size: FrameSize) -> Result<Mat> {
+fn letterbox(frame: &Mat, size: ImageSize) -> Result<Mat> {
     let scale = f64::min(
         f64::from(size.width) / f64::from(frame.cols()),
         f64::from(size.height) / f64::from(frame.rows()),
@@ -158,8 +159,8 @@ mod tests {
     fn a_wider_frame_is_fitted_between_black_bars_keeping_its_shape() {
         let white = Mat::new_rows_cols_with_default(100, 400, CV_8UC3, Scalar::all(255.0))
             .expect("a frame");
-        let boxed = letterbox(&white, FrameSize::new(200, 200)).expect("letterbox");
-        assert_eq!(FrameSize::of(&boxed), FrameSize::new(200, 200));
+        let boxed = letterbox(&white, ImageSize::new(200, 200)).expect("letterbox");
+        assert_eq!(mat_size(&boxed), ImageSize::new(200, 200));
         let pixel = |row: i32| boxed.at_2d::<Vec3b>(row, 100).expect("pixel")[0];
         // 400x100 scaled by 1/2 is 200x50, centred: rows 75..125 are the frame.
         assert_eq!(pixel(74), 0, "black bar above");

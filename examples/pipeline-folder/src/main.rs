@@ -39,16 +39,17 @@ fn run() -> Result<(), String> {
     config.tracking.enabled = true;
     config.output.video = None;
     // The pipeline is built once: the models load once for all the videos.
-    let mut pipeline = Pipeline::new(&config).map_err(|err| chain(&err))?;
+    let mut pipeline = Pipeline::new(&config).map_err(|err| pipeline::message_chain(&err))?;
     let never = AtomicBool::new(false);
     for video in videos_in(&videos)? {
         let stem = video.file_stem().unwrap_or_default().to_string_lossy();
         config.input.source = video.to_string_lossy().into_owned();
         config.output.json = Some(outputs.join(format!("{stem}.jsonl")));
-        let sinks = pipeline::output_sinks(&config.output).map_err(|err| chain(&err))?;
+        let sinks =
+            pipeline::output_sinks(&config.output).map_err(|err| pipeline::message_chain(&err))?;
         let stats = pipeline
             .run(&config.input.source(), sinks, &never)
-            .map_err(|err| format!("{}: {}", video.display(), chain(&err)))?;
+            .map_err(|err| format!("{}: {}", video.display(), pipeline::message_chain(&err)))?;
         println!(
             "{}: {} frames, {} faces, {:.1} FPS",
             video.display(),
@@ -77,16 +78,4 @@ fn videos_in(folder: &Path) -> Result<Vec<PathBuf>, String> {
         .collect();
     videos.sort();
     Ok(videos)
-}
-
-/// An error with its causes, as one line.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

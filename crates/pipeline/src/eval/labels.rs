@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Context, Result, bail_run};
-use estimate::Gender;
+use face::Gender;
 
 /// Header every labels file starts with.
 const EXPECTED_HEADER: &str = "path,age,gender";
@@ -114,12 +114,28 @@ mod tests {
     #[test]
     fn errors_name_the_line_and_the_value() {
         let err = parse_labels("path,age,gender\na.jpg,3x,M\n", Path::new("l.csv")).unwrap_err();
-        assert!(format!("{err:#}").contains("l.csv line 2"), "{err:#}");
-        assert!(format!("{err:#}").contains("\"3x\""), "{err:#}");
+        assert!(
+            crate::error::message_chain(&err).contains("l.csv line 2"),
+            "{}",
+            crate::error::message_chain(&err)
+        );
+        assert!(
+            crate::error::message_chain(&err).contains("\"3x\""),
+            "{}",
+            crate::error::message_chain(&err)
+        );
         let err = parse_labels("path,age,gender\na.jpg,3,X\n", Path::new("l.csv")).unwrap_err();
-        assert!(format!("{err:#}").contains("must be M or F"), "{err:#}");
+        assert!(
+            crate::error::message_chain(&err).contains("must be M or F"),
+            "{}",
+            crate::error::message_chain(&err)
+        );
         let err = parse_labels("file,age\n", Path::new("l.csv")).unwrap_err();
-        assert!(format!("{err:#}").contains("header"), "{err:#}");
+        assert!(
+            crate::error::message_chain(&err).contains("header"),
+            "{}",
+            crate::error::message_chain(&err)
+        );
         assert!(parse_labels("path,age,gender\n", Path::new("l.csv")).is_err());
     }
 }

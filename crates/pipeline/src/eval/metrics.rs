@@ -1,14 +1,14 @@
 //! Accuracy figures of `app eval`: gender accuracy, age MAE and CS@5 for ages in years, exact and
 //! one-off accuracy for age groups, overall and broken down by age band and gender.
 
-use estimate::{AgeEstimate, Estimate, Gender};
+use face::{AGE_GROUP_COUNT, AgeEstimate, Estimate, Gender};
 use serde::Serialize;
 
 /// CS@5: the share of faces whose estimated age is within this many years of the truth.
 pub const CUMULATIVE_SCORE_YEARS: f64 = 5.0;
 
-/// Inclusive year ranges of the Caffe age groups, in [`estimate::AGE_GROUPS`] order; the last is open above.
-pub const AGE_GROUP_RANGES: [(u32, u32); 8] = [
+/// Inclusive year ranges of the Caffe age groups, in [`face::AGE_GROUPS`] order; the last is open above.
+pub const AGE_GROUP_RANGES: [(u32, u32); AGE_GROUP_COUNT] = [
     (0, 2),
     (4, 6),
     (8, 12),

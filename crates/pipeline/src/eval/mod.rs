@@ -106,7 +106,9 @@ fn evaluate_one(
             .map_err(|_| run_error!("a detector thread panicked"))?;
         let (faces, _) = finder.find(&pixels)?;
         drop(finder);
-        let largest = faces.iter().max_by_key(|face| face.crop.area());
+        let largest = faces
+            .iter()
+            .max_by_key(|face| face.crop.pixel_width() * face.crop.pixel_height());
         estimator
             .estimate_faces(&face_inputs(frame, largest))
             .context("gender and age estimation failed")?

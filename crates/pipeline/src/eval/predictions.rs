@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Context, Result, bail_run};
-use estimate::{Estimate, Gender};
+use face::{Estimate, Gender};
 
 use super::labels::LabelledImage;
 use super::metrics::Outcome;

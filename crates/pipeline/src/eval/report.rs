@@ -50,7 +50,7 @@ pub fn markdown(title: &str, report: &Report) -> String {
 
 #[cfg(test)]
 mod tests {
-    use estimate::{Estimate, Gender};
+    use face::{Estimate, Gender};
 
     use super::super::metrics::Outcome;
     use super::*;

@@ -1,6 +1,7 @@
 //! `cargo xtask`: project tasks (see `cargo xtask --help`).
 
 mod bench;
+mod progress;
 
 use std::path::{Path, PathBuf};
 
@@ -117,7 +118,7 @@ fn run_fetch_models(args: FetchModelsArgs) -> Result<()> {
         },
         convert: !args.no_convert,
     };
-    fetch_models(&options)?;
+    fetch_models(&options, &progress::ProgressBars::default())?;
     Ok(())
 }
 

@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
 use tracing::info;
 
 use crate::convert::{CONVERSIONS, ConvertReport, run_conversions};
-use crate::fetch::{FetchReport, FileSource, fetch};
+use crate::error::Result;
+use crate::fetch::{FetchReport, FileSource, Progress, fetch};
 use crate::manifest::{DestinationDirs, Manifest};
 
 /// Everything `fetch-models` needs.
@@ -34,8 +34,12 @@ pub struct FetchModelsReport {
     pub convert: ConvertReport,
 }
 
-/// Runs the task.
-pub fn fetch_models(options: &FetchModelsOptions) -> Result<FetchModelsReport> {
+/// Fetches the selected files (each transfer reported to `progress`), then runs the conversions
+/// whose sources were all selected, unless `options.convert` is off.
+pub fn fetch_models(
+    options: &FetchModelsOptions,
+    progress: &dyn Progress,
+) -> Result<FetchModelsReport> {
     let manifest = Manifest::load(&options.manifest)?;
     let selected = manifest.select(&options.only)?;
     let fetch_report = fetch(
@@ -45,6 +49,7 @@ pub fn fetch_models(options: &FetchModelsOptions) -> Result<FetchModelsReport> {
             only: options.only.clone(),
             dirs: options.dirs.clone(),
         },
+        progress,
     )?;
     let convert_report = if options.convert {
         run_conversions(CONVERSIONS, &manifest, &selected, &options.dirs)?

@@ -40,6 +40,8 @@
 //! assert!(error.contains("is not HTTPS"), "{error}");
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod caffe;
 pub mod convert;
 mod error;

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Context, ModelsError, Result, bail, ensure};
 use serde::Deserialize;
+
+use crate::error::{Context, ModelsError, Result, bail, ensure};
 
 /// Length of a sha256 digest written in hex.
 const SHA256_HEX_LEN: usize = 64;

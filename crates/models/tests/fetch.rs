@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use models::convert::stamp_path;
-use models::fetch::FileSource;
+use models::fetch::{FileSource, NoProgress};
 use models::manifest::DestinationDirs;
 use models::{FetchModelsOptions, FetchModelsReport, fetch_models};
 use sha2::{Digest, Sha256};
@@ -65,7 +65,7 @@ impl Sandbox {
     }
 
     fn run(&self, only: &[&str]) -> Result<FetchModelsReport> {
-        Ok(fetch_models(&self.options(only))?)
+        Ok(fetch_models(&self.options(only), &NoProgress)?)
     }
 }
 

@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use common::{Runnable, age_h5, gender_h5, parity_dir, read_f32_file};
 
-/// Allowed age deviation from Keras, in years (issue #2).
+/// Allowed age deviation from Keras, in years.
 const AGE_TOLERANCE: f32 = 1e-3;
-/// Allowed gender-score deviation from Keras (issue #2).
+/// Allowed gender-score deviation from Keras.
 const GENDER_TOLERANCE: f32 = 1e-4;
 /// Floats in one 64x64x3 blob.
 const BLOB_LEN: usize = 64 * 64 * 3;

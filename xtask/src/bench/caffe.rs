@@ -1,4 +1,4 @@
-//! The Levi-Hassner pair (issue #4): tract running the converted nets in parallel (what the app
+//! The Levi-Hassner pair: tract running the converted nets in parallel (what the app
 //! runs) against OpenCV DNN running the original Caffe files one after the other (what the
 //! original program ran), on the same face, in one run: the criterion bench
 //! `crates/estimate/benches/caffe.rs` (group `caffe_pair`), read back by [`super::criterion`].

@@ -31,13 +31,13 @@ const DETECTORS: [&str; 3] = ["haar", "dnn", "yunet"];
 /// Estimators benchmarked with every detector.
 const ESTIMATORS: [&str; 2] = ["ssrnet", "caffe"];
 /// The aligned estimators, benchmarked with the detector whose landmarks-friendly speed they are
-/// meant for (issue #20).
+/// meant for.
 const ALIGNED_ESTIMATORS: [&str; 3] = ["faceapi", "ensemble", "dlib"];
 /// Detector of the aligned estimators' runs.
 const ALIGNED_DETECTOR: &str = "yunet";
-/// Clips of `<shared>/testdata/videos` benchmarked (issue #7).
+/// Clips of `<shared>/testdata/videos` benchmarked.
 const CLIPS: [&str; 3] = ["input1.mp4", "input2.mp4", "man_and_girl.mp4"];
-/// How many times the long run plays its clip (issue #7: "a clip looped 10 times").
+/// How many times the long run plays its clip (the speed goals ask for "a clip looped 10 times").
 const LONG_RUN_PASSES: u32 = 10;
 
 /// Options of `cargo xtask bench`.

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use super::stats::median;
 use super::{criterion, python};
 
-/// Batch sizes compared (issue #7).
+/// Batch sizes compared.
 pub const BATCHES: [usize; 3] = [1, 4, 16];
 /// Rounds of tract and the onnxruntime variants, in turn.
 pub const ROUNDS: usize = 3;
@@ -66,7 +66,7 @@ pub struct OrtVariant {
     pub threads: usize,
 }
 
-/// onnxruntime with its default threads on the app's files: the comparison of issue #7.
+/// onnxruntime with its default threads on the app's files: the comparison the speed goals ask for.
 pub const ORT: &str = "onnxruntime";
 
 /// Every onnxruntime variant timed, in column order.

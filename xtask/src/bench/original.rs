@@ -1,6 +1,6 @@
 //! The original program's Haar stage on this machine: `scripts/bench/original_haar.py` runs
 //! OpenCV's Python package (4.x from PyPI, as the original) on the frames of a clip shrunk to the
-//! original's processing size, so the fixed reference figures of issue #7 (measured elsewhere)
+//! original's processing size, so the fixed reference figures of the speed goals (measured elsewhere)
 //! can be set beside what the same code does here and now.
 
 use std::path::Path;
@@ -14,7 +14,7 @@ use super::python;
 pub const SCRIPT: &str = "original_haar.py";
 /// Passes over the clip (the median is over every frame of every pass).
 const PASSES: u32 = 3;
-/// The original's Haar stage per frame on input1.mp4 as issue #7 states it, milliseconds.
+/// The original's Haar stage per frame on input1.mp4 as the speed goals state it, milliseconds.
 pub const ISSUE_HAAR_MS: f64 = 31.7;
 /// The original's cascade, in the models directory (`models/manifest.toml`).
 pub const CASCADE: &str = "haarcascade_frontalface_alt.xml";

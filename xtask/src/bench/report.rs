@@ -11,7 +11,7 @@ use super::original::{self, OriginalHaar};
 use super::pipeline::{RunResult, STAGES};
 use super::workers::{self, WorkersTiming};
 
-/// FPS of the faithful original program (haar + ssrnet, headless, input1.mp4; issue #7).
+/// FPS of the faithful original program (haar + ssrnet, headless, input1.mp4; the reference figure of the speed goals).
 pub const ORIGINAL_FPS: f64 = 8.4;
 /// The issue's goal: pipeline FPS at least this fraction of detection alone.
 pub const DETECTION_BOUND_GOAL: f64 = 0.90;
@@ -407,7 +407,7 @@ impl BenchReport {
         self.aligned_nets_section(md);
     }
 
-    /// tract against onnxruntime on the aligned estimators' nets (issue #20), or why a net is
+    /// tract against onnxruntime on the aligned estimators' nets, or why a net is
     /// absent.
     fn aligned_nets_section(&self, md: &mut String) {
         use nets::aligned;

@@ -7,9 +7,9 @@
 //! Caffe's count equals the floor count. [`onnx_pool_plan`] picks the ONNX attributes that give
 //! exactly Caffe's window positions on every axis.
 
-use crate::error::{Result, bail, ensure, invalid};
-
 use super::proto::{ConvolutionParameter, PoolingParameter, ROUND_CEIL, ROUND_FLOOR};
+
+use crate::error::{Result, bail, ensure, invalid};
 
 /// Default convolution / pooling stride in caffe.proto.
 const DEFAULT_STRIDE: u32 = 1;

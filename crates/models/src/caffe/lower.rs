@@ -7,8 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Context, Result, bail, ensure};
-
 use super::geometry;
 use super::lrn::lrn;
 use super::net::{Layer, LayerOp, NetDefinition};
@@ -17,6 +15,7 @@ use super::proto::{
     ReluParameter, SoftmaxParameter,
 };
 use super::weights::{Blob, WeightStore};
+use crate::error::{Context, Result, bail, ensure};
 use crate::onnx::{Attribute, Dim, ModelBuilder, Value};
 
 /// ONNX opset of the graphs we write: 13 gives `Softmax` over one axis (as Caffe's) and `Pad` with

@@ -28,10 +28,9 @@ mod tests;
 
 use std::path::Path;
 
-use crate::error::{Context, ModelsError, Result};
-
 pub use lower::{INPUT_NAME, OPSET};
 
+use crate::error::{Context, ModelsError, Result};
 use crate::onnx::ModelBuilder;
 
 /// Version of this converter, recorded in the models it writes (bump when the output changes).

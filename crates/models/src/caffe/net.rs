@@ -1,14 +1,14 @@
 //! A Caffe net definition normalised from either layer format: one declared input and the list of
 //! layers (TEST phase) with their typed parameters.
 
-use crate::error::{Result, bail, ensure, invalid};
-
 use super::layer_type::{self, LayerKind};
 use super::proto::{
     BlobShape, ConvolutionParameter, InnerProductParameter, LayerParameter, LrnParameter,
     NetParameter, NetStateRule, PoolingParameter, ReluParameter, SoftmaxParameter,
     V1LayerParameter,
 };
+
+use crate::error::{Result, bail, ensure, invalid};
 
 /// Caffe's `Phase` enum value for inference (TEST = 1); deploy nets run in this phase.
 const PHASE_TEST: i32 = 1;

@@ -6,8 +6,6 @@
 //! dropped. Parameter blocks of layer types the converter does not support (`concat_param`, ...) are
 //! skipped here: the converter reports the unsupported layer type itself.
 
-use crate::error::{Context, Result, bail, invalid};
-
 use super::layer_type;
 use super::proto::{
     BlobShape, ConvolutionParameter, DropoutParameter, InnerProductParameter, InputParameter,
@@ -15,6 +13,8 @@ use super::proto::{
     SoftmaxParameter, V1LayerParameter,
 };
 use super::text_format::{self, TextField, TextMessage, TextValue};
+
+use crate::error::{Context, Result, bail, invalid};
 
 /// Parses the text of a Caffe `.prototxt` into a [`NetParameter`].
 pub fn parse_net(text: &str) -> Result<NetParameter> {

@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Result, bail, ensure, invalid};
 use prost::Message;
 
 use super::proto::{BlobProto, NetParameter};
+
+use crate::error::{Result, bail, ensure, invalid};
 
 /// A dense float tensor read from a `BlobProto`.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,9 +6,9 @@ mod stamp;
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Context, Result, ensure, invalid};
 use tracing::info;
 
+use crate::error::{Context, Result, ensure, invalid};
 use crate::manifest::{DestinationDirs, Manifest, ManifestEntry};
 use crate::ssrnet::{self, SsrNetTarget};
 

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{ModelsError, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::error::{ModelsError, Result};
 use crate::fetch::sha256_of_file;
 use crate::fsutil::write_atomically;
 

@@ -4,8 +4,9 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::{ModelsError, Result};
 use sha2::{Digest, Sha256};
+
+use crate::error::{ModelsError, Result};
 
 /// Read buffer size for hashing and copying (1 MiB: few syscalls, small memory).
 pub(crate) const IO_BUFFER_BYTES: usize = 1 << 20;

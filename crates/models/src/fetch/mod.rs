@@ -7,13 +7,34 @@ mod transfer;
 
 use std::path::Path;
 
-use crate::error::{Context, ModelsError, Result};
 use tracing::{info, warn};
 
 pub use digest::{Sha256Hex, sha256_of_file};
 pub use source::FileSource;
 
+use crate::error::{Context, ModelsError, Result};
 use crate::manifest::{DestinationDirs, Manifest, ManifestEntry};
+
+/// Told how each transfer advances, so that a program can show it (`cargo xtask` draws a
+/// progress bar); the fetch itself only logs through `tracing`.
+pub trait Progress {
+    /// A transfer of `total_bytes` into the file `file_name` starts.
+    fn start(&self, file_name: &str, total_bytes: u64);
+    /// `done_bytes` of the current transfer have arrived.
+    fn advance(&self, done_bytes: u64);
+    /// The current transfer ended, complete or not.
+    fn finish(&self);
+}
+
+/// A [`Progress`] that shows nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _file_name: &str, _total_bytes: u64) {}
+    fn advance(&self, _done_bytes: u64) {}
+    fn finish(&self) {}
+}
 
 /// What to fetch, from where, to where.
 #[derive(Clone, Debug)]
@@ -36,11 +57,15 @@ pub struct FetchReport {
 }
 
 /// Fetches the selected manifest entries. Stops at the first failure; files fetched before it
-/// stay (they are verified).
-pub fn fetch(manifest: &Manifest, options: &FetchOptions) -> Result<FetchReport> {
+/// stay (they are verified). Each transfer is reported to `progress`.
+pub fn fetch(
+    manifest: &Manifest,
+    options: &FetchOptions,
+    progress: &dyn Progress,
+) -> Result<FetchReport> {
     let mut report = FetchReport::default();
     for entry in manifest.select(&options.only)? {
-        if fetch_one(entry, options)? {
+        if fetch_one(entry, options, progress)? {
             report.fetched.push(entry.name.clone());
         } else {
             report.up_to_date.push(entry.name.clone());
@@ -50,7 +75,11 @@ pub fn fetch(manifest: &Manifest, options: &FetchOptions) -> Result<FetchReport>
 }
 
 /// Brings one file into place; returns whether anything was transferred.
-fn fetch_one(entry: &ManifestEntry, options: &FetchOptions) -> Result<bool> {
+fn fetch_one(
+    entry: &ManifestEntry,
+    options: &FetchOptions,
+    progress: &dyn Progress,
+) -> Result<bool> {
     let destination = entry.destination()?;
     let path = options.dirs.path_of(&destination);
     if is_up_to_date(entry, &path)? {
@@ -63,7 +92,7 @@ fn fetch_one(entry: &ManifestEntry, options: &FetchOptions) -> Result<bool> {
         .source
         .open(entry, &destination.file_name)
         .with_context(|| format!("opening {from}"))?;
-    transfer::copy_verified(reader, entry, &path, &from)
+    transfer::copy_verified(reader, entry, &path, &from, progress)
         .with_context(|| format!("fetching {} ({})", entry.name, destination.file_name))?;
     info!(file = %path.display(), sha256 = %entry.sha256, "fetched and verified");
     Ok(true)

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{ModelsError, Result};
-
 use crate::manifest::ManifestEntry;
 
 /// Connection timeout for downloads (a dead host fails fast; slow transfers are fine).

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::error::{Context, Result, bail, ensure, invalid};
 use prost::Message;
 use tract_onnx::pb::tensor_proto::DataType;
 use tract_onnx::pb::{
@@ -13,6 +12,7 @@ use tract_onnx::pb::{
 };
 
 use super::{Attribute, Dim};
+use crate::error::{Context, Result, bail, ensure, invalid};
 use crate::fsutil::write_atomically;
 
 /// ONNX IR version written into every model (IR 8 = ONNX 1.10..1.12, valid for opsets 1..=16).

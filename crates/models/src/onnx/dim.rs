@@ -1,7 +1,8 @@
 //! Tensor dimensions for graph inputs and outputs: fixed sizes or symbolic names.
 
-use crate::error::invalid;
 use tract_onnx::pb::tensor_shape_proto::{Dimension, dimension};
+
+use crate::error::invalid;
 
 /// Name of the symbolic batch dimension in every graph we write (the estimator batches faces).
 pub const BATCH_DIM_NAME: &str = "N";

@@ -13,13 +13,12 @@
 //! element-wise max/add are vectorised. Per net and face this goes from 1.43 to 1.11 ms (tract
 //! profile, docs/BENCHMARKS.md).
 
-use crate::error::{Context, Result};
-
 use super::architecture::{
     INPUT_CHANNELS, INPUT_SIZE, STAGE_BINS, STAGES, STREAM_KERNEL, SsrNetTarget, StageLayerNames,
     stage_layer_names,
 };
 use super::weights::CheckedWeights;
+use crate::error::{Context, Result};
 use crate::onnx::{Attribute, Dim, ModelBuilder, Value};
 
 /// Default-domain opset of the graph (ReduceSum takes `axes` as an input from 13 on).

@@ -10,12 +10,12 @@ pub mod weights;
 
 use std::path::Path;
 
-use crate::error::{Context, Result};
 use tracing::info;
 
 pub use architecture::SsrNetTarget;
 pub use graph::{INPUT_NAME, OPSET, OUTPUT_NAME, PoolForm};
 
+use crate::error::{Context, Result};
 use crate::fetch::sha256_of_file;
 
 /// Version of this converter, recorded in every model it writes; bump it whenever the produced

@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Context, ModelsError, Result, bail, ensure, invalid};
 use hdf5_pure::AttrValue;
 
 use super::architecture::{LayerSpec, WeightSpec};
+
+use crate::error::{Context, ModelsError, Result, bail, ensure, invalid};
 
 /// Root attribute listing every layer of the model (with or without weights).
 const LAYER_NAMES_ATTR: &str = "layer_names";

@@ -8,12 +8,11 @@
 //! years, P(male), P(female) (face-api's softmax order: `probMale = gender[0]`). One output
 //! because the estimate crate's net runner reads a net's first output.
 
-use crate::error::Result;
-
 use super::lower::Feature;
 use super::store::WeightStore;
 use super::tiny_xception::{self, FEATURE_CHANNELS, INPUT_SIZE};
 use super::weights::WeightMap;
+use crate::error::Result;
 use crate::onnx::{Attribute, Dim, ModelBuilder};
 
 /// Name of the graph input.

@@ -2,9 +2,8 @@
 //! with TF's `'same'` padding, `maxPool`, ReLU and element-wise addition. TF.js filters are
 //! `[h, w, in, out]` (depthwise: `[h, w, in, multiplier]`); ONNX wants `[out, in, h, w]`.
 
-use crate::error::{Result, ensure};
-
 use super::store::WeightStore;
+use crate::error::{Result, ensure};
 use crate::onnx::{Attribute, ModelBuilder, Value};
 
 /// A square NCHW feature map in the graph.

@@ -1,8 +1,9 @@
 //! The TensorFlow.js weights manifest (`*-weights_manifest.json`): groups of shard files, each
 //! with the weights its bytes hold, in order (name, shape, dtype, optional quantisation).
 
-use crate::error::{Context, Result, bail, ensure};
 use serde::Deserialize;
+
+use crate::error::{Context, Result, bail, ensure};
 
 /// One group: its shard files (read one after the other as one byte stream) and its weights.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

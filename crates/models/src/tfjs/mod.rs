@@ -24,7 +24,6 @@ mod tests;
 use std::path::Path;
 
 use crate::error::{Context, Result};
-
 use crate::fetch::sha256_of_file;
 use crate::onnx::ModelBuilder;
 

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::{Result, bail, ensure};
-
 use super::weights::{Tensor, WeightMap};
+
+use crate::error::{Result, bail, ensure};
 
 /// Decoded weights with the names taken so far.
 #[derive(Debug)]

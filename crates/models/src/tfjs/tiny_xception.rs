@@ -15,10 +15,9 @@
 //! `relu -> sep0 -> relu -> sep1 -> relu -> sep2`, plus its input. Every separable convolution
 //! is face-api's `depthwiseSeparableConv` (3x3 depthwise, 1x1 pointwise, bias, stride 1, same).
 
-use crate::error::Result;
-
 use super::lower::{self, Feature};
 use super::store::WeightStore;
+use crate::error::Result;
 use crate::onnx::ModelBuilder;
 
 /// Side of the square input (`input.toBatchTensor(112, true)` in `forwardInput`).

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::error::{Context, ModelsError, Result, bail, ensure};
-
 use super::manifest::{self, Storage, WeightGroup};
+
+use crate::error::{Context, ModelsError, Result, bail, ensure};
 
 /// One decoded weight.
 #[derive(Debug, Clone, PartialEq)]

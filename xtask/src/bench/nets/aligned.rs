@@ -1,4 +1,4 @@
-//! tract against onnxruntime on the nets of the aligned estimators (issue #20): the Cydral (dlib)
+//! tract against onnxruntime on the nets of the aligned estimators: the Cydral (dlib)
 //! age and gender nets and face-api's AgeGenderNet, each alone, on the same real face crops.
 //!
 //! tract: the criterion group `aligned_nets` of `crates/estimate/benches/aligned_nets.rs` (one

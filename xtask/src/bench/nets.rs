@@ -250,6 +250,19 @@ pub(super) struct OrtResult {
     pub(super) median_ms_per_call: f64,
 }
 
+/// The arguments both onnxruntime scripts take after their nets and batches: the timed calls per
+/// batch, the warm-up calls and the intra-op threads.
+fn timing_args(repeats: usize, warmup: usize, threads: usize) -> Vec<std::ffi::OsString> {
+    vec![
+        "--repeats".into(),
+        repeats.to_string().into(),
+        "--warmup".into(),
+        warmup.to_string().into(),
+        "--threads".into(),
+        threads.to_string().into(),
+    ]
+}
+
 /// onnxruntime in `variant` on the nets `age` and `gender`, labelled with the variant.
 fn onnxruntime_timings(
     root: &Path,
@@ -265,13 +278,8 @@ fn onnxruntime_timings(
         gender.into(),
         "--batches".into(),
         batches.join(",").into(),
-        "--repeats".into(),
-        REPEATS.to_string().into(),
-        "--warmup".into(),
-        WARMUP.to_string().into(),
-        "--threads".into(),
-        variant.threads.to_string().into(),
     ];
+    let args = [args, timing_args(REPEATS, WARMUP, variant.threads)].concat();
     let report: OrtReport = python::run_json(root, ORT_SCRIPT, args)?;
     let timings = report
         .results

@@ -201,13 +201,8 @@ fn onnxruntime_timings(
         crops.clone(),
         "--batches".into(),
         batches_arg().into(),
-        "--repeats".into(),
-        REPEATS.to_string().into(),
-        "--warmup".into(),
-        WARMUP.to_string().into(),
-        "--threads".into(),
-        variant.threads.to_string().into(),
     ]);
+    args.extend(super::timing_args(REPEATS, WARMUP, variant.threads));
     if variant.flush_denormals {
         args.push("--flush-denormals".into());
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measures label stability and the re-estimation speed-up (docs/STABILITY.md, issue 5).
+"""Measures label stability and the re-estimation speed-up (docs/STABILITY.md).
 
 Runs the real `app` binary on the shared test clips with the Haar + SSR-Net pipeline, once with
 tracking off and once per `[tracking]` variant, reads the JSON Lines it writes and prints Markdown

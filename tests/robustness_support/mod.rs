@@ -131,11 +131,7 @@ pub fn strip_ansi(text: &str) -> String {
 
 /// The workspace root: the nearest folder above the crate holding `Cargo.lock`.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .find(|dir| dir.join("Cargo.lock").is_file())
-        .expect("the crate lies inside the workspace")
-        .to_path_buf()
+    test_data::workspace_root()
 }
 
 /// A command for the `app` binary: run from the workspace root, no display, default logging,
@@ -242,17 +238,12 @@ pub fn run_app_limited(args: &[&str], limit: Duration) -> Outcome {
 
 /// Fails with the fix when the converted models are missing.
 pub fn require_models() {
-    let models = root().join("models");
     for file in [
         "ssrnet_age.onnx",
         "ssrnet_gender.onnx",
         "haarcascade_frontalface_alt.xml",
     ] {
-        assert!(
-            models.join(file).is_file(),
-            "{} is missing: run `cargo xtask fetch-models --mirror ../shared/mirror` first",
-            models.join(file).display()
-        );
+        test_data::model(file);
     }
 }
 
@@ -341,15 +332,7 @@ pub fn temp_dir() -> tempfile::TempDir {
 
 /// The shared data directory (`AGENDER_SHARED`, default `../shared`).
 pub fn shared_dir() -> PathBuf {
-    let dir = std::env::var_os("AGENDER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared"));
-    assert!(
-        dir.join("testdata").is_dir(),
-        "shared test data not found at {}: put ../shared beside the checkout or set AGENDER_SHARED",
-        dir.display()
-    );
-    dir
+    test_data::shared_dir()
 }
 
 /// A path as `&str` (test paths are UTF-8).

@@ -1,57 +1,24 @@
 //! Helpers shared by the end-to-end tests: where things are, running the real binary, reading
 //! what it wrote.
 
-#![allow(dead_code)] // each test file uses a different subset
+#![allow(dead_code, unused_imports)] // each test file uses a different subset
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use opencv::prelude::*;
 use opencv::videoio;
 use serde_json::Value;
 
-/// Environment variable that points at the shared test data (default `../shared`).
-pub const SHARED_ENV: &str = "AGENDER_SHARED";
 /// Frames of `shared/testdata/videos/input1.mp4`, the original's sample clip.
 pub const INPUT1_FRAMES: usize = 70;
 
-/// The workspace root.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root exists")
-}
-
-/// The shared data directory, checked to exist so a missing checkout fails loudly.
-pub fn shared_dir() -> PathBuf {
-    let dir = std::env::var_os(SHARED_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared"));
-    assert!(
-        dir.join("testdata").is_dir(),
-        "shared test data not found at {}: put ../shared beside the checkout or set {SHARED_ENV}",
-        dir.display()
-    );
-    dir
-}
-
-/// A video from `shared/testdata/videos`.
-pub fn test_video(name: &str) -> PathBuf {
-    let path = shared_dir().join("testdata/videos").join(name);
-    assert!(path.is_file(), "missing test video {}", path.display());
-    path
-}
+pub use test_data::{shared_dir, test_video, workspace_root};
 
 /// Fails with the fix when the converted models are missing.
 pub fn require_models() {
-    let models = workspace_root().join("models");
     for file in ["ssrnet_age.onnx", "ssrnet_gender.onnx"] {
-        assert!(
-            models.join(file).is_file(),
-            "{} is missing: run `cargo xtask fetch-models --mirror ../shared/mirror` first",
-            models.join(file).display()
-        );
+        test_data::model(file);
     }
 }
 

@@ -1,4 +1,4 @@
-//! Memory of a running child process, sampled from /proc/<pid>/status.
+//! Memory of a running child process, sampled from `/proc/<pid>/status`.
 
 use std::process::Child;
 use std::time::{Duration, Instant};

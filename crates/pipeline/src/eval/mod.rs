@@ -18,7 +18,7 @@ use crate::config::PipelineConfig;
 use crate::error::PipelineError;
 
 pub use labels::{LabelledImage, read_labels};
-pub use metrics::{Outcome, Report};
+pub use metrics::{AGE_BANDS, Outcome, Report};
 pub use predictions::read_predictions;
 
 /// How faces are obtained from each image.

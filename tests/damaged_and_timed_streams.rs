@@ -12,7 +12,7 @@ use opencv::core::{Mat, Size};
 use opencv::imgproc;
 use support::*;
 use video_io::{
-    Codec, FrameSize, H264Settings, OutputTiming, Source, TimeBase, VideoReader, VideoWriter,
+    Codec, H264Settings, OutputTiming, Source, TimeBase, VideoReader, VideoWriter, mat_size,
 };
 
 /// Milliseconds per tick of the clips written here.
@@ -34,7 +34,7 @@ fn frames_of(clip: &Path) -> Vec<Mat> {
 
 /// Writes `frames` to `path` at `times_ms` (H.264).
 fn write_clip(path: &Path, frames: &[Mat], times_ms: impl IntoIterator<Item = i64>) {
-    let size = FrameSize::of(&frames[0]);
+    let size = mat_size(&frames[0]);
     let timing = OutputTiming {
         time_base: Some(MILLISECOND_TIME_BASE),
         ..OutputTiming::constant(NOMINAL_FPS)
@@ -154,7 +154,7 @@ fn a_resolution_change_mid_stream_is_followed_and_fitted_into_the_output() {
             .unwrap_or(0)
     };
     let (first, second) = lines.split_at(small.len() / 2);
-    let small_width = i64::from(FrameSize::of(&small[0]).width);
+    let small_width = i64::from(mat_size(&small[0]).width);
     assert!(
         widest_box(first) < small_width,
         "first part in its own pixels"

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use align::ShapePredictor;
 use criterion::{Criterion, criterion_group, criterion_main};
-use face::{BgrImage, PixelRect};
+use face::{BgrImage, FaceBox};
 
 /// File name of dlib's 5-point model.
 const MODEL_FILE: &str = "shape_predictor_5_face_landmarks.dat";
@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
         .map(|i| ((i * 37 + (i / (WIDTH * 3)) * 11) % 251) as u8)
         .collect();
     let image = BgrImage::packed(WIDTH, HEIGHT, &pixels).expect("valid image");
-    let rect = PixelRect::new(220, 140, 419, 339);
+    let rect = FaceBox::new(220, 140, 419, 339);
     c.bench_function("shape_predictor_5_points_one_face", |b| {
         b.iter(|| predictor.predict(black_box(&image), black_box(&rect)))
     });

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use align::{AlignError, ShapePredictor};
-use face::{BgrImage, PixelRect};
+use face::{BgrImage, FaceBox};
 use opencv::core::Mat;
 use opencv::imgcodecs;
 use opencv::prelude::*;
@@ -115,7 +115,7 @@ fn landmarks_equal_dlibs_on_every_photo_and_box() {
         let image = BgrImage::packed(width, height, &bgr).unwrap();
         for case in &photo.cases {
             let [left, top, right, bottom] = case.rect;
-            let rect = PixelRect::new(left, top, right, bottom);
+            let rect = FaceBox::new(left, top, right, bottom);
             let ours = predictor.predict(&image, &rect);
             let unrounded = predictor.predict_unrounded(&image, &rect);
             assert_eq!(case.points.len(), ours.points().len());

@@ -1,37 +1,9 @@
-//! The [`FaceDetector`] trait every detector implements and its output, [`Detection`].
+//! The [`FaceDetector`] trait every detector implements.
 
+use face::Detection;
 use opencv::core::{CV_8UC3, Mat, MatTraitConst};
 
 use crate::error::DetectError;
-use crate::face_box::FaceBox;
-
-pub use opencv::core::Point2f;
-
-/// Number of facial landmarks a detector may report (eyes, nose tip, mouth corners).
-pub const LANDMARK_COUNT: usize = 5;
-
-/// One face found in a frame.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Detection {
-    /// The raw (unpadded) box in the coordinates of the frame given to the detector.
-    pub face: FaceBox,
-    /// The detector's score, when it has one (DNN, YuNet; not Haar).
-    pub confidence: Option<f32>,
-    /// Right eye, left eye, nose tip, right and left mouth corner, when the detector predicts
-    /// them (YuNet).
-    pub landmarks: Option<[Point2f; LANDMARK_COUNT]>,
-}
-
-impl Detection {
-    /// A detection with a box only.
-    pub const fn from_box(face: FaceBox) -> Self {
-        Self {
-            face,
-            confidence: None,
-            landmarks: None,
-        }
-    }
-}
 
 /// A face detector, built once and reused for every frame.
 pub trait FaceDetector: Send {

@@ -3,14 +3,14 @@
 
 use std::path::Path;
 
+use face::{Detection, FaceBox, ImageSize};
 use opencv::core::{CV_32F, Mat, Scalar, Size};
 use opencv::dnn::{self, Net, NetTrait, NetTraitConst};
 use opencv::prelude::*;
 
 use crate::config::DnnConfig;
-use crate::detector::{Detection, FaceDetector, check_bgr_frame};
+use crate::detector::{FaceDetector, check_bgr_frame};
 use crate::error::DetectError;
-use crate::face_box::{FaceBox, ImageSize};
 use crate::models::{require_file, utf8_path};
 
 /// What the frozen graph is, for messages.

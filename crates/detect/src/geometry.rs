@@ -1,8 +1,9 @@
 //! The original program's box geometry, reproduced exactly: the processing size of a frame, the
 //! padding and clamping of `findFaces`, and the mapping back and cropping of `collectFaces`.
 
+use face::{FaceBox, ImageSize};
+
 use crate::error::DetectError;
-use crate::face_box::{CropRect, FaceBox, ImageSize};
 
 /// The area (pixels) of the frame the original program detects on: "about 480x340"
 /// (`docs/models.md`, section 4).
@@ -46,8 +47,8 @@ pub fn processing_size(original: ImageSize, target_area: u64) -> Result<ImageSiz
 /// clamped from above and `x2`/`y2` not from below.
 pub fn pad_and_clamp(face: &FaceBox, ratio: f64, frame: ImageSize) -> FaceBox {
     let pad = |extent: i32| -> i32 { (HALF + f64::from(extent) * ratio).floor() as i32 };
-    let pad_w = pad(face.width());
-    let pad_h = pad(face.height());
+    let pad_w = pad(face.corner_width());
+    let pad_h = pad(face.corner_height());
     FaceBox {
         x1: face.x1.saturating_sub(pad_w).max(0),
         y1: face.y1.saturating_sub(pad_h).max(0),
@@ -79,13 +80,14 @@ pub fn to_original(face: &FaceBox, processing: ImageSize, original: ImageSize) -
     }
 }
 
-/// The pixels the original cuts for a box in original-frame coordinates (`collectFaces`):
-/// rows `max(0, y1) .. min(y2 + 1, H - 1)` and columns `max(0, x1) .. min(x2 + 1, W - 1)`
-/// (exclusive ends; note the original's `- 1`, which never includes the last row or column).
+/// The pixels the original cuts for a box in original-frame coordinates (`collectFaces`), as a
+/// box with inclusive corners: the Python slice `rows max(0, y1) .. min(y2 + 1, H - 1)`, columns
+/// `max(0, x1) .. min(x2 + 1, W - 1)` (exclusive ends; note the original's `- 1`, which never
+/// includes the last row or column), so the crop is `pixel_width` x `pixel_height` pixels.
 ///
 /// `None` when that slice is empty. (Python would wrap a negative end index around; a box wholly
 /// outside the frame gives no face here instead.)
-pub fn crop_rect(face: &FaceBox, original: ImageSize) -> Option<CropRect> {
+pub fn crop_rect(face: &FaceBox, original: ImageSize) -> Option<FaceBox> {
     let row_start = face.y1.max(0);
     let row_end = face
         .y2
@@ -99,12 +101,7 @@ pub fn crop_rect(face: &FaceBox, original: ImageSize) -> Option<CropRect> {
     if row_end <= row_start || col_end <= col_start {
         return None;
     }
-    Some(CropRect {
-        x: col_start,
-        y: row_start,
-        width: col_end - col_start,
-        height: row_end - row_start,
-    })
+    Some(FaceBox::new(col_start, row_start, col_end - 1, row_end - 1))
 }
 
 #[cfg(test)]
@@ -148,16 +145,9 @@ mod tests {
 
     #[test]
     fn crop_excludes_the_last_row_and_column_like_the_original() {
-        let crop = crop_rect(&FaceBox::new(0, 0, 9, 9), ImageSize::new(10, 10));
-        assert_eq!(
-            crop,
-            Some(CropRect {
-                x: 0,
-                y: 0,
-                width: 9,
-                height: 9
-            })
-        );
+        let crop = crop_rect(&FaceBox::new(0, 0, 9, 9), ImageSize::new(10, 10))
+            .map(|crop| (crop.x1, crop.y1, crop.pixel_width(), crop.pixel_height()));
+        assert_eq!(crop, Some((0, 0, 9, 9)));
     }
 
     #[test]
@@ -170,14 +160,5 @@ mod tests {
             crop_rect(&FaceBox::new(-30, -30, -20, -20), ImageSize::new(10, 10)),
             None
         );
-    }
-
-    #[test]
-    fn iou_of_identical_and_disjoint_boxes() {
-        let a = FaceBox::from_xywh(0, 0, 10, 10);
-        assert!((a.iou(&a) - 1.0).abs() < 1e-12);
-        assert_eq!(a.iou(&FaceBox::from_xywh(20, 20, 5, 5)), 0.0);
-        let half = FaceBox::from_xywh(5, 0, 10, 10);
-        assert!((a.iou(&half) - 50.0 / 150.0).abs() < 1e-12);
     }
 }

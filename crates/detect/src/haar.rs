@@ -3,14 +3,14 @@
 
 use std::path::Path;
 
+use face::{Detection, FaceBox};
 use opencv::core::{Mat, Rect, Size, Vector};
 use opencv::imgproc;
 use opencv::objdetect::{CascadeClassifier, CascadeClassifierTrait, CascadeClassifierTraitConst};
 
 use crate::config::{HaarConfig, ObjectSize};
-use crate::detector::{Detection, FaceDetector, check_bgr_frame};
+use crate::detector::{FaceDetector, check_bgr_frame};
 use crate::error::DetectError;
-use crate::face_box::FaceBox;
 use crate::models::{require_file, utf8_path};
 
 /// What the cascade file is, for messages.

@@ -4,13 +4,15 @@
 //!
 //! The frame loop of the original (see `docs/models.md`, section 4) is:
 //! 1. [`processing_size`] of the frame; resize the frame to it (`imgproc::resize`, INTER_LINEAR);
-//! 2. [`FaceDetector::detect`] on the small frame: raw [`FaceBox`]es;
+//! 2. [`FaceDetector::detect`] on the small frame: [`face::Detection`]s with raw
+//!    [`face::FaceBox`]es;
 //! 3. [`pad_and_clamp`] each box by the estimator's padding ratio (the original's `findFaces`);
 //! 4. [`to_original`] and [`crop_rect`] to cut each face from the original frame
 //!    (`collectFaces`).
 //!
 //! ```no_run
-//! use detect::{DetectorConfig, ImageSize, build_detector, default_models_dir};
+//! use detect::{DetectorConfig, build_detector, default_models_dir};
+//! use face::ImageSize;
 //!
 //! # fn main() -> Result<(), detect::DetectError> {
 //! let mut detector = build_detector(&DetectorConfig::default(), &default_models_dir())?;
@@ -28,7 +30,6 @@ mod config;
 mod detector;
 pub mod dnn;
 mod error;
-mod face_box;
 mod factory;
 mod geometry;
 pub mod haar;
@@ -41,10 +42,9 @@ pub use config::{
     DEFAULT_HAAR_SCALE_FACTOR, DetectorConfig, DetectorKind, DetectorRuntime, DnnConfig,
     HaarConfig, ObjectSize,
 };
-pub use detector::{Detection, FaceDetector, LANDMARK_COUNT, Point2f};
+pub use detector::FaceDetector;
 pub use dnn::DnnDetector;
 pub use error::{DetectError, FETCH_MODELS_HINT};
-pub use face_box::{CropRect, FaceBox, ImageSize};
 pub use factory::build_detector;
 pub use geometry::{
     ORIGINAL_PROCESSING_AREA, crop_rect, pad_and_clamp, processing_size, to_original,

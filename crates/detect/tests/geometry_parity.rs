@@ -4,9 +4,10 @@ mod pipeline_common;
 
 use detect::dnn::NormalizedBox;
 use detect::{
-    DEFAULT_DNN_CONFIDENCE, FaceBox, ImageSize, ORIGINAL_PROCESSING_AREA, crop_rect, pad_and_clamp,
-    processing_size, to_original,
+    DEFAULT_DNN_CONFIDENCE, ORIGINAL_PROCESSING_AREA, crop_rect, pad_and_clamp, processing_size,
+    to_original,
 };
+use face::{FaceBox, ImageSize};
 use pipeline_common::{input_processing_size, original_frames, shared_file};
 use serde_json::Value;
 
@@ -54,10 +55,14 @@ fn expected_json_boxes_map_back_and_crop_exactly() {
         let rect = crop_rect(&mapped, original).expect("a non-empty crop");
         let rows = ints(&source["crop_slice_rows"]);
         let cols = ints(&source["crop_slice_cols"]);
-        assert_eq!([rect.y, rect.y + rect.height], [rows[0], rows[1]]);
-        assert_eq!([rect.x, rect.x + rect.width], [cols[0], cols[1]]);
+        // Inclusive corners: the slice's exclusive end is one past them.
+        assert_eq!([rect.y1, rect.y2 + 1], [rows[0], rows[1]]);
+        assert_eq!([rect.x1, rect.x2 + 1], [cols[0], cols[1]]);
         let hw = ints(&crop["crop_hw"]);
-        assert_eq!([rect.height, rect.width], [hw[0], hw[1]]);
+        assert_eq!(
+            [rect.pixel_height(), rect.pixel_width()],
+            [i64::from(hw[0]), i64::from(hw[1])]
+        );
         checked += 1;
     }
     assert_eq!(

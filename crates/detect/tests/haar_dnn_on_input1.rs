@@ -9,8 +9,9 @@ mod pipeline_common;
 use detect::dnn::NormalizedBox;
 use detect::{
     DEFAULT_DNN_CONFIDENCE, DEFAULT_DNN_MODEL, DEFAULT_HAAR_CASCADE, DetectorConfig, DetectorKind,
-    FaceBox, FaceDetector, build_detector,
+    FaceDetector, build_detector,
 };
+use face::FaceBox;
 use pipeline_common::{
     Agreement, input_processing_size, models_dir_with, original_frames, processing_frames,
 };

@@ -4,7 +4,8 @@
 
 mod yunet_common;
 
-use detect::{DetectorConfig, DetectorKind, FaceBox, FaceDetector, build_detector};
+use detect::{DetectorConfig, DetectorKind, FaceDetector, build_detector};
+use face::FaceBox;
 use opencv::prelude::*;
 use serde::Deserialize;
 use yunet_common::{
@@ -87,7 +88,11 @@ fn yunet_finds_the_face_in_input1_and_overlaps_the_original_haar_box() {
             (0.7..=1.0).contains(&confidence),
             "frame {index}: {confidence}"
         );
-        let landmarks = detection.landmarks.expect("YuNet reports landmarks");
+        let landmarks = detection
+            .landmarks
+            .as_ref()
+            .expect("YuNet reports landmarks")
+            .points();
         let face = detection.face;
         // Eyes above the nose above the mouth, all inside the box.
         assert!(landmarks.iter().all(|p| {
@@ -147,7 +152,7 @@ fn yunet_finds_both_the_man_and_the_girl_in_most_frames_and_nothing_else() {
         }
         // Face-sized boxes for a 425x383 frame (the two faces are 90-150 px tall).
         for detection in &detections {
-            let height = detection.face.height();
+            let height = detection.face.corner_height();
             assert!((60..=200).contains(&height), "frame {index}: {detection:?}");
         }
     }

@@ -4,14 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use align::Chip;
-use face::BgrImage;
+use face::{BgrImage, Estimate};
 
 use crate::alignment::{AlignedFace, Aligner};
 use crate::config::{EstimatorConfig, EstimatorKind};
 use crate::dlib::{DLIB_AGE_CHIP_SIZE, DLIB_CHIP_PADDING, DLIB_GENDER_CHIP_SIZE, DlibNets};
 use crate::ensemble::EnsembleConfig;
 use crate::error::EstimateError;
-use crate::estimate::Estimate;
+use crate::estimate::mean_of;
 use crate::face_input::{FaceEstimate, FaceInput};
 use crate::faceapi::{FACEAPI_INPUT_SIZE, FaceApiNet, faceapi_blob};
 use crate::flip::MirroredImage;
@@ -223,7 +223,7 @@ impl AlignedNets {
             .enumerate()
             .map(|(index, aligned)| {
                 let estimate = match mirrored.get(index) {
-                    Some(mirror) => own[index].mean(mirror),
+                    Some(mirror) => mean_of(&own[index], mirror),
                     None => own[index],
                 };
                 FaceEstimate {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use align::{Chip, ChipDetails, ShapePredictor};
-use face::{Landmarks, PixelRect};
+use face::{FaceBox, Landmarks};
 use serde::{Deserialize, Serialize};
 
 use crate::error::EstimateError;
@@ -203,16 +203,16 @@ impl Aligner {
 
 /// The square around `rect`'s centre with the side of its larger dimension, grown by
 /// `padding` of that side on each side: the face as the seed's nets see it, without squeezing.
-fn padded_square(rect: &PixelRect, padding: f32) -> PixelRect {
-    let side = rect.width().max(rect.height()) as f64;
+fn padded_square(rect: &FaceBox, padding: f32) -> FaceBox {
+    let side = rect.pixel_width().max(rect.pixel_height()) as f64;
     let span = (side * (1.0 + 2.0 * f64::from(padding)))
         .round()
         .clamp(1.0, f64::from(i32::MAX)) as i64;
     // In whole pixels from the corner sums, so the centre does not move with float rounding.
     let start = |low: i32, high: i32| (i64::from(low) + i64::from(high) + 1 - span).div_euclid(2);
     let clamp = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
-    let (left, top) = (start(rect.left, rect.right), start(rect.top, rect.bottom));
-    PixelRect::new(
+    let (left, top) = (start(rect.x1, rect.x2), start(rect.y1, rect.y2));
+    FaceBox::new(
         clamp(left),
         clamp(top),
         clamp(left + span - 1),
@@ -227,14 +227,14 @@ mod tests {
     #[test]
     fn the_fallback_square_is_centred_and_padded() {
         // A 40 x 60 box: a 60-pixel square grown by 10% of 60 on each side = 72 pixels.
-        let square = padded_square(&PixelRect::new(100, 200, 139, 259), 0.1);
-        assert_eq!(square.width(), 72);
-        assert_eq!(square.height(), 72);
-        assert_eq!((square.left + square.right), 100 + 139, "{square:?}");
-        assert_eq!((square.top + square.bottom), 200 + 259, "{square:?}");
+        let square = padded_square(&FaceBox::new(100, 200, 139, 259), 0.1);
+        assert_eq!(square.pixel_width(), 72);
+        assert_eq!(square.pixel_height(), 72);
+        assert_eq!((square.x1 + square.x2), 100 + 139, "{square:?}");
+        assert_eq!((square.y1 + square.y2), 200 + 259, "{square:?}");
         // An odd-sized box of an even square side centres exactly.
-        let odd = padded_square(&PixelRect::new(10, 10, 20, 20), 0.0);
-        assert_eq!((odd.width(), odd.left + odd.right), (11, 30));
+        let odd = padded_square(&FaceBox::new(10, 10, 20, 20), 0.0);
+        assert_eq!((odd.pixel_width(), odd.x1 + odd.x2), (11, 30));
     }
 
     #[test]

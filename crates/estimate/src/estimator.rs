@@ -2,14 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use face::BgrImage;
+use face::{BgrImage, Estimate};
 
 use crate::aligned::AlignedNets;
 use crate::alignment::MAX_CHIP_PADDING;
 use crate::caffe::CaffeNets;
 use crate::config::{EstimatorConfig, EstimatorKind, MAX_PADDING_RATIO};
 use crate::error::EstimateError;
-use crate::estimate::Estimate;
+use crate::estimate::mean_of;
 use crate::face_input::{ChipSource, FaceEstimate, FaceInput};
 use crate::flip::MirroredImage;
 use crate::models::ModelPaths;
@@ -155,10 +155,10 @@ impl Estimator {
                     .map(|face| {
                         face.frame.sub_image(&face.crop).ok_or_else(|| {
                             EstimateError::CropOutsideFrame {
-                                left: face.crop.left,
-                                top: face.crop.top,
-                                right: face.crop.right,
-                                bottom: face.crop.bottom,
+                                left: face.crop.x1,
+                                top: face.crop.y1,
+                                right: face.crop.x2,
+                                bottom: face.crop.y2,
                                 width: face.frame.width(),
                                 height: face.frame.height(),
                             }
@@ -195,7 +195,7 @@ impl Estimator {
         }
         let estimates = backend.estimate(&all)?;
         let (own, mirror) = estimates.split_at(crops.len());
-        Ok(own.iter().zip(mirror).map(|(a, b)| a.mean(b)).collect())
+        Ok(own.iter().zip(mirror).map(|(a, b)| mean_of(a, b)).collect())
     }
 
     /// Which nets this estimator runs.

@@ -1,9 +1,7 @@
 //! [`FaceInput`]: one face of a frame as the estimators take it, and [`FaceEstimate`]: what they
 //! give back for it.
 
-use face::{BgrImage, LandmarkScheme, Landmarks, PixelRect};
-
-use crate::estimate::Estimate;
+use face::{BgrImage, Estimate, FaceBox, LandmarkScheme, Landmarks};
 
 /// One face to estimate: the frame it is in, its box, the crop the seed's nets take, and the
 /// landmarks its detector found.
@@ -13,10 +11,10 @@ pub struct FaceInput<'a> {
     pub frame: BgrImage<'a>,
     /// The detector's box in frame pixels, before any padding: what dlib's shape predictor and
     /// the aligned nets' fallback crop start from.
-    pub face_box: PixelRect,
+    pub face_box: FaceBox,
     /// The padded box, clipped to the frame: the pixels SSR-Net and the Caffe nets see (the
     /// original program's crop).
-    pub crop: PixelRect,
+    pub crop: FaceBox,
     /// The detector's landmarks in frame pixels (YuNet's five points), if it has them.
     pub landmarks: Option<Landmarks>,
 }
@@ -27,7 +25,7 @@ impl<'a> FaceInput<'a> {
     /// shape predictor.
     pub fn whole_image(image: BgrImage<'a>) -> Self {
         let last = |pixels: usize| i32::try_from(pixels).unwrap_or(i32::MAX) - 1;
-        let whole = PixelRect::new(0, 0, last(image.width()), last(image.height()));
+        let whole = FaceBox::new(0, 0, last(image.width()), last(image.height()));
         Self {
             frame: image,
             face_box: whole,

@@ -58,13 +58,13 @@ pub use config::{
 pub use dlib::{DlibNets, RawDlibOutputs};
 pub use ensemble::{DEFAULT_DLIB_AGE_WEIGHT, DEFAULT_DLIB_GENDER_WEIGHT, EnsembleConfig};
 pub use error::{BoxedSource, EstimateError, FETCH_MODELS_HINT};
-pub use estimate::{
-    AGE_GROUP_COUNT, AGE_GROUPS, AgeEstimate, Estimate, Gender, MALE_PROBABILITY_THRESHOLD,
-    SSRNET_MALE_THRESHOLD,
-};
 pub use estimator::Estimator;
-pub use face::{BGR_CHANNELS, BgrImage, LandmarkScheme, Landmarks, Point};
-pub use face::{FaceError, PixelRect};
+// The `face` types this crate's API takes and returns, so that a program using the estimators
+// alone needs no other import.
+pub use face::{
+    AGE_GROUP_COUNT, AGE_GROUPS, AgeEstimate, BGR_CHANNELS, BgrImage, Estimate, FaceBox, FaceError,
+    Gender, LandmarkScheme, Landmarks, MALE_PROBABILITY_THRESHOLD, Point, SSRNET_MALE_THRESHOLD,
+};
 pub use face_input::{ChipSource, FaceEstimate, FaceInput};
 pub use faceapi::{FACEAPI_AGE_GENDER_MODEL, FaceApiNet, RawFaceApiOutputs};
 pub use models::{MODELS_DIR_ENV, ModelPaths, default_models_dir};

@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use estimate::{
-    EstimatorConfig, EstimatorKind, FaceInput, LandmarkScheme, Landmarks, PixelRect, Point,
+    EstimatorConfig, EstimatorKind, FaceBox, FaceInput, LandmarkScheme, Landmarks, Point,
 };
 use opencv::imgcodecs;
 use opencv::prelude::*;
@@ -30,7 +30,7 @@ struct PeerFace {
     age: f32,
     spread: f32,
     male: f32,
-    rect: PixelRect,
+    rect: FaceBox,
     points: Vec<Point>,
 }
 
@@ -57,7 +57,7 @@ fn peer_faces() -> Vec<PeerFace> {
                 age: num(2),
                 spread: num(3),
                 male: num(4),
-                rect: PixelRect::new(int(5), int(6), int(7), int(8)),
+                rect: FaceBox::new(int(5), int(6), int(7), int(8)),
                 points: (0..5)
                     .map(|k| Point::new(num(9 + 2 * k), num(10 + 2 * k)))
                     .collect(),

@@ -101,15 +101,15 @@ impl<'a> BgrImage<'a> {
 
     /// The part of this image inside `rect` (inclusive corners, clipped to the image), viewed
     /// without copying; `None` when no pixel of `rect` is inside.
-    pub fn sub_image(&self, rect: &crate::PixelRect) -> Option<BgrImage<'a>> {
+    pub fn sub_image(&self, rect: &crate::FaceBox) -> Option<BgrImage<'a>> {
         let clip = |low: i32, high: i32, size: usize| -> Option<(usize, usize)> {
             let last = i64::try_from(size).ok()? - 1;
             let low = i64::from(low).max(0);
             let high = i64::from(high).min(last);
             (low <= high).then(|| (low as usize, (high - low + 1) as usize))
         };
-        let (left, width) = clip(rect.left, rect.right, self.width)?;
-        let (top, height) = clip(rect.top, rect.bottom, self.height)?;
+        let (left, width) = clip(rect.x1, rect.x2, self.width)?;
+        let (top, height) = clip(rect.y1, rect.y2, self.height)?;
         let start = top * self.stride + left * BGR_CHANNELS;
         Some(BgrImage {
             width,
@@ -164,24 +164,14 @@ mod tests {
             .flat_map(|y| (0..3u8).flat_map(move |x| [x, y, 7]))
             .collect();
         let image = BgrImage::packed(3, 2, &data).unwrap();
-        let inner = image.sub_image(&crate::PixelRect::new(1, 1, 2, 1)).unwrap();
+        let inner = image.sub_image(&crate::FaceBox::new(1, 1, 2, 1)).unwrap();
         assert_eq!((inner.width(), inner.height()), (2, 1));
         assert_eq!(inner.pixel(0, 0), Some([1, 1, 7]));
         assert_eq!(inner.pixel(1, 0), Some([2, 1, 7]));
-        let clipped = image
-            .sub_image(&crate::PixelRect::new(-5, -5, 0, 9))
-            .unwrap();
+        let clipped = image.sub_image(&crate::FaceBox::new(-5, -5, 0, 9)).unwrap();
         assert_eq!((clipped.width(), clipped.height()), (1, 2));
         assert_eq!(clipped.pixel(0, 1), Some([0, 1, 7]));
-        assert!(
-            image
-                .sub_image(&crate::PixelRect::new(3, 0, 4, 1))
-                .is_none()
-        );
-        assert!(
-            image
-                .sub_image(&crate::PixelRect::new(2, 0, 1, 1))
-                .is_none()
-        );
+        assert!(image.sub_image(&crate::FaceBox::new(3, 0, 4, 1)).is_none());
+        assert!(image.sub_image(&crate::FaceBox::new(2, 0, 1, 1)).is_none());
     }
 }

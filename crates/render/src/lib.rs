@@ -4,11 +4,12 @@
 //! any resolution and kept inside the frame.
 //!
 //! ```no_run
-//! use render::{Annotation, BoxCorners, draw_annotations};
+//! use face::FaceBox;
+//! use render::{Annotation, draw_annotations};
 //!
 //! # fn main() -> Result<(), render::RenderError> {
 //! let mut frame = opencv::core::Mat::default(); // a BGR 8-bit frame
-//! draw_annotations(&mut frame, &[Annotation::new(BoxCorners::new(142, 51, 222, 131), "Male,35")])?;
+//! draw_annotations(&mut frame, &[Annotation::new(FaceBox::new(142, 51, 222, 131), "Male,35")])?;
 //! # Ok(())
 //! # }
 //! ```
@@ -19,7 +20,7 @@ mod error;
 mod layout;
 mod style;
 
-pub use annotation::{Annotation, BoxCorners};
+pub use annotation::Annotation;
 pub use draw::draw_annotations;
 pub use error::RenderError;
 pub use layout::{LabelPlacement, TextMetrics, place_label};

@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 
+use face::FaceBox;
 use opencv::core::{CV_8UC3, Mat, Point, Rect, Scalar, Vector, absdiff, count_non_zero};
 use opencv::imgcodecs::{self, IMREAD_COLOR, IMWRITE_PNG_COMPRESSION};
 use opencv::imgproc::{self, FILLED, LINE_8};
 use opencv::prelude::*;
-use render::{Annotation, BoxCorners, draw_annotations};
+use render::{Annotation, draw_annotations};
 
 /// Strongest PNG compression, to keep the committed references small.
 const PNG_COMPRESSION: i32 = 9;
@@ -55,10 +56,10 @@ fn synthetic_frame(scale: f64) -> Mat {
 fn annotations(scale: f64) -> Vec<Annotation> {
     let s = |v: i32| (f64::from(v) * scale).round() as i32;
     vec![
-        Annotation::new(BoxCorners::new(s(150), s(55), s(240), s(155)), "Male,32"),
-        Annotation::new(BoxCorners::new(s(20), 0, s(100), s(75)), "Female,(25-32)"),
+        Annotation::new(FaceBox::new(s(150), s(55), s(240), s(155)), "Male,32"),
+        Annotation::new(FaceBox::new(s(20), 0, s(100), s(75)), "Female,(25-32)"),
         Annotation::new(
-            BoxCorners::new(s(330), s(88), s(400) - 1, s(172)),
+            FaceBox::new(s(330), s(88), s(400) - 1, s(172)),
             "Male,(60-100)",
         ),
     ]
@@ -137,9 +138,9 @@ fn drawing_on_a_frame_that_is_not_bgr_is_an_error() {
 fn absurd_boxes_and_labels_do_not_panic() {
     let mut frame = synthetic_frame(0.1);
     let boxes = [
-        BoxCorners::new(i32::MIN, i32::MIN, i32::MAX, i32::MAX),
-        BoxCorners::new(30, 20, -10, -5),
-        BoxCorners::new(1000, 1000, 2000, 2000),
+        FaceBox::new(i32::MIN, i32::MIN, i32::MAX, i32::MAX),
+        FaceBox::new(30, 20, -10, -5),
+        FaceBox::new(1000, 1000, 2000, 2000),
     ];
     let annotations: Vec<Annotation> = boxes
         .iter()

@@ -1,9 +1,13 @@
-//! Face boxes in continuous pixel coordinates, their overlap (IoU) and their motion between frames.
+//! The tracker's own geometry: face boxes in continuous pixel coordinates, their overlap (IoU)
+//! and their motion between frames. Continuous, because a predicted box moves by fractions of a
+//! pixel per frame.
+
+use face::FaceBox;
 
 /// An axis-aligned face box in pixels, half-open: it covers `left <= x < right` and
 /// `top <= y < bottom`. Degenerate or non-finite boxes are allowed and simply overlap nothing.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TrackBox {
+pub(crate) struct TrackBox {
     /// Left edge (first column inside the box).
     pub left: f32,
     /// Top edge (first row inside the box).
@@ -16,7 +20,7 @@ pub struct TrackBox {
 
 impl TrackBox {
     /// A box from its half-open edges.
-    pub const fn new(left: f32, top: f32, right: f32, bottom: f32) -> Self {
+    pub(crate) const fn new(left: f32, top: f32, right: f32, bottom: f32) -> Self {
         Self {
             left,
             top,
@@ -25,35 +29,48 @@ impl TrackBox {
         }
     }
 
-    /// A box from inclusive integer corners, as `detect::FaceBox { x1, y1, x2, y2 }` stores them
-    /// (`x2`, `y2` are the last column and row inside the face).
-    pub fn from_inclusive_corners(x1: i32, y1: i32, x2: i32, y2: i32) -> Self {
+    /// The pixels of a face box: its inclusive corners `x2`, `y2` are the last column and row
+    /// inside, so the far edges are one past them.
+    pub(crate) fn of(face: &FaceBox) -> Self {
         // Widen to f64 before adding 1 so that i32::MAX does not overflow.
         Self::new(
-            x1 as f32,
-            y1 as f32,
-            (f64::from(x2) + 1.0) as f32,
-            (f64::from(y2) + 1.0) as f32,
+            face.x1 as f32,
+            face.y1 as f32,
+            (f64::from(face.x2) + 1.0) as f32,
+            (f64::from(face.y2) + 1.0) as f32,
+        )
+    }
+
+    /// The face box of the whole pixels nearest to this box's edges (saturating; a non-finite
+    /// edge becomes 0).
+    pub(crate) fn to_face_box(self) -> FaceBox {
+        let edge = |value: f32| f64::from(value).round() as i32;
+        let last = |value: f32| (f64::from(value).round() - 1.0) as i32;
+        FaceBox::new(
+            edge(self.left),
+            edge(self.top),
+            last(self.right),
+            last(self.bottom),
         )
     }
 
     /// Width in pixels, 0 for an empty or non-finite box.
-    pub fn width(&self) -> f32 {
+    pub(crate) fn width(&self) -> f32 {
         finite_or_zero(self.right - self.left).max(0.0)
     }
 
     /// Height in pixels, 0 for an empty or non-finite box.
-    pub fn height(&self) -> f32 {
+    pub(crate) fn height(&self) -> f32 {
         finite_or_zero(self.bottom - self.top).max(0.0)
     }
 
     /// Area in square pixels, 0 for an empty or non-finite box.
-    pub fn area(&self) -> f32 {
+    pub(crate) fn area(&self) -> f32 {
         finite_or_zero(self.width() * self.height())
     }
 
     /// Intersection over union with `other`, in `[0, 1]`; 0 when either box is empty.
-    pub fn iou(&self, other: &TrackBox) -> f32 {
+    pub(crate) fn iou(&self, other: &TrackBox) -> f32 {
         let overlap = TrackBox::new(
             self.left.max(other.left),
             self.top.max(other.top),
@@ -132,9 +149,12 @@ mod tests {
 
     #[test]
     fn inclusive_corners_add_one_pixel_to_the_far_edges() {
-        let face = TrackBox::from_inclusive_corners(10, 20, 19, 39);
+        let face = TrackBox::of(&FaceBox::new(10, 20, 19, 39));
         assert_eq!(face, TrackBox::new(10.0, 20.0, 20.0, 40.0));
         assert_eq!(face.area(), 200.0);
+        assert_eq!(face.to_face_box(), FaceBox::new(10, 20, 19, 39));
+        let extreme = FaceBox::new(i32::MIN, i32::MIN, i32::MAX, i32::MAX);
+        assert_eq!(TrackBox::of(&extreme).to_face_box(), extreme);
     }
 
     #[test]

@@ -11,28 +11,30 @@
 //!   run the estimator or reuse the track's last estimate: every `reestimate_interval` frames, or
 //!   earlier when the box grew by more than `box_growth`.
 //!
-//! The crate is pure Rust and knows neither `detect` nor `estimate`: the app converts their
-//! types to [`TrackBox`] and [`FaceObservation`].
+//! The crate is pure Rust and knows neither `detect` nor `estimate`: it takes the
+//! [`face::FaceBox`]es of each frame and the [`face::Estimate`]s of the faces it asked for.
 //!
 //! ```
-//! use track::{AgeValue, FaceObservation, Gender, TrackBox, Tracker, TrackerConfig};
+//! use face::{AgeEstimate, Estimate, FaceBox, Gender};
+//! use track::{Tracker, TrackerConfig};
 //!
 //! let config = TrackerConfig { reestimate_interval: 2, ..TrackerConfig::default() };
 //! let mut tracker = Tracker::new(config)?;
-//! let face = TrackBox::from_inclusive_corners(100, 50, 149, 99);
-//! let observation = FaceObservation {
+//! let face = FaceBox::new(100, 50, 149, 99);
+//! let estimate = Estimate {
 //!     gender: Gender::Female,
 //!     gender_score: 0.2,
 //!     gender_probabilities: None,
-//!     age: AgeValue::Years(27.4),
+//!     age: AgeEstimate::Years(27.4),
+//!     age_uncertainty: None,
 //! };
 //!
 //! // Frame 0: a new track, which must be estimated.
 //! let first = tracker.update(&[face]);
 //! assert_eq!(first[0].track_id.get(), 1);
 //! assert!(first[0].is_new && first[0].decision.needs_estimate());
-//! let shown = tracker.record_estimate(first[0].track_id, &observation)?;
-//! assert_eq!(shown.age, AgeValue::Years(27.4));
+//! let shown = tracker.record_estimate(first[0].track_id, &estimate)?;
+//! assert_eq!(shown.estimate.age, AgeEstimate::Years(27.4));
 //!
 //! // Frame 1: the same face, same ID; with K = 2 its last estimate is reused.
 //! let second = tracker.update(&[face]);
@@ -45,9 +47,9 @@ mod assignment;
 mod config;
 mod error;
 mod geometry;
-mod observation;
 mod reestimation;
 mod smoothing;
+mod stable;
 mod track;
 mod tracker;
 
@@ -56,8 +58,7 @@ pub use config::{
     MAX_SMOOTHING_WINDOW, TrackerConfig,
 };
 pub use error::TrackError;
-pub use geometry::TrackBox;
-pub use observation::{AGE_GROUP_COUNT, AgeValue, FaceObservation, Gender, StableEstimate};
 pub use reestimation::{EstimateDecision, EstimateReason, ReestimationPolicy};
 pub use smoothing::{AgeGroupSmoothing, AgeSmoothing, GenderSmoothing};
+pub use stable::StableEstimate;
 pub use tracker::{TrackAssignment, TrackId, TrackSnapshot, Tracker};

@@ -1,7 +1,7 @@
 //! When a track's face must be estimated again, and when its last estimate is reused (the
 //! semantics of DeepStream's secondary-inference `secondary-reinfer-interval`).
 
-use crate::observation::StableEstimate;
+use crate::stable::StableEstimate;
 
 /// Per-track re-estimation policy: estimate a new track, then again once `interval` frames have
 /// passed since its last recorded estimate, or earlier when its box area has grown by more than

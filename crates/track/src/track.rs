@@ -1,10 +1,12 @@
 //! One tracked face: its box and motion, and its estimate history.
 
+use face::Estimate;
+
 use crate::config::TrackerConfig;
 use crate::geometry::{BoxVelocity, TrackBox};
-use crate::observation::{FaceObservation, StableEstimate};
 use crate::reestimation::LastEstimate;
 use crate::smoothing::{AgeSmoother, GenderSmoother};
+use crate::stable::StableEstimate;
 use crate::tracker::TrackId;
 
 /// Weight of the newest measured velocity in the track's velocity estimate: an equal blend
@@ -96,15 +98,18 @@ impl Track {
     }
 
     /// Adds a per-frame estimate recorded on `frame` and returns the estimate to display.
-    pub(crate) fn record(&mut self, observation: &FaceObservation, frame: u64) -> StableEstimate {
+    pub(crate) fn record(&mut self, observation: &Estimate, frame: u64) -> StableEstimate {
         let age = self.age.push(observation.age);
         let gender = self.gender.push(observation);
         self.observations += 1;
         let estimate = StableEstimate {
-            gender: gender.gender,
-            gender_score: gender.score,
-            gender_probabilities: gender.probabilities,
-            age: age.value,
+            estimate: Estimate {
+                gender: gender.gender,
+                gender_score: gender.score,
+                gender_probabilities: gender.probabilities,
+                age: age.value,
+                age_uncertainty: observation.age_uncertainty.filter(|_| !age.smoothed),
+            },
             gender_smoothed: gender.smoothed,
             age_smoothed: age.smoothed,
             observations: self.observations,

@@ -4,12 +4,14 @@
 
 use std::fmt;
 
+use face::{AGE_GROUP_COUNT, AgeEstimate, Estimate, FaceBox};
+
 use crate::assignment::{CostMatrix, minimum_cost_assignment};
 use crate::config::TrackerConfig;
 use crate::error::TrackError;
 use crate::geometry::TrackBox;
-use crate::observation::{AGE_GROUP_COUNT, AgeValue, FaceObservation, StableEstimate};
 use crate::reestimation::{EstimateDecision, EstimateReason, ReestimationPolicy};
+use crate::stable::StableEstimate;
 use crate::track::Track;
 
 /// A track's stable identifier: 1 for the first track a tracker creates, then 2, 3, ...; never
@@ -50,9 +52,10 @@ pub struct TrackSnapshot {
     /// The track's ID.
     pub id: TrackId,
     /// Box of its latest matched detection.
-    pub last_box: TrackBox,
-    /// Where it is expected on the next frame (equal to `last_box` without motion prediction).
-    pub predicted_box: TrackBox,
+    pub last_box: FaceBox,
+    /// Where it is expected on the next frame, rounded to whole pixels (equal to `last_box`
+    /// without motion prediction).
+    pub predicted_box: FaceBox,
     /// Frame index on which it was created.
     pub first_frame: u64,
     /// Frame index of its latest matched detection.
@@ -102,7 +105,13 @@ impl Tracker {
     /// Processes the face boxes detected on the next frame. Returns one assignment per box, in
     /// the order given; no two boxes of a frame share a track. Tracks without a box for more than
     /// `max_missed_frames` frames are dropped.
-    pub fn update(&mut self, boxes: &[TrackBox]) -> Vec<TrackAssignment> {
+    pub fn update(&mut self, boxes: &[FaceBox]) -> Vec<TrackAssignment> {
+        let boxes: Vec<TrackBox> = boxes.iter().map(TrackBox::of).collect();
+        self.update_boxes(&boxes)
+    }
+
+    /// [`Tracker::update`] on the tracker's own continuous boxes.
+    pub(crate) fn update_boxes(&mut self, boxes: &[TrackBox]) -> Vec<TrackAssignment> {
         let frame = self.frames_seen;
         self.frames_seen += 1;
         let track_of_box = self.associate(boxes, frame);
@@ -192,7 +201,7 @@ impl Tracker {
     pub fn record_estimate(
         &mut self,
         id: TrackId,
-        observation: &FaceObservation,
+        observation: &Estimate,
     ) -> Result<StableEstimate, TrackError> {
         validate_observation(id, observation)?;
         let frame = self.frame_index().unwrap_or(0);
@@ -230,12 +239,13 @@ impl Tracker {
         let latest = self.frame_index().unwrap_or(0);
         TrackSnapshot {
             id: track.id,
-            last_box: track.last_box,
+            last_box: track.last_box.to_face_box(),
             predicted_box: if self.config.motion_prediction {
                 track.predicted_box(latest + 1)
             } else {
                 track.last_box
-            },
+            }
+            .to_face_box(),
             first_frame: track.first_frame,
             last_seen_frame: track.last_seen_frame,
             hits: track.hits,
@@ -246,7 +256,7 @@ impl Tracker {
 }
 
 /// Rejects values no estimator produces, so that one broken frame cannot poison a history.
-fn validate_observation(id: TrackId, observation: &FaceObservation) -> Result<(), TrackError> {
+fn validate_observation(id: TrackId, observation: &Estimate) -> Result<(), TrackError> {
     let invalid =
         |field: &'static str, value: String| TrackError::InvalidObservation { id, field, value };
     if !observation.gender_score.is_finite() {
@@ -264,15 +274,95 @@ fn validate_observation(id: TrackId, observation: &FaceObservation) -> Result<()
         ));
     }
     match observation.age {
-        AgeValue::Years(years) if !years.is_finite() => {
+        AgeEstimate::Years(years) if !years.is_finite() => {
             Err(invalid("age.years", format!("{years:?}")))
         }
-        AgeValue::Group { index, .. } if index >= AGE_GROUP_COUNT => {
+        AgeEstimate::Group { index, .. } if index >= AGE_GROUP_COUNT => {
             Err(invalid("age.index", format!("{index:?}")))
         }
-        AgeValue::Group { probabilities, .. } if !probabilities.iter().all(|p| p.is_finite()) => {
+        AgeEstimate::Group { probabilities, .. }
+            if !probabilities.iter().all(|p| p.is_finite()) =>
+        {
             Err(invalid("age.probabilities", format!("{probabilities:?}")))
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Boxes no `FaceBox` can express (fractional, non-finite), through the continuous boxes
+    //! [`Tracker::update`] converts to.
+
+    use std::collections::HashSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn any_box() -> impl Strategy<Value = TrackBox> {
+        (0.0_f32..300.0, 0.0_f32..300.0, 1.0_f32..80.0, 1.0_f32..80.0)
+            .prop_map(|(x, y, w, h)| TrackBox::new(x, y, x + w, y + h))
+    }
+
+    fn any_config() -> impl Strategy<Value = TrackerConfig> {
+        (0.05_f32..=1.0, 0_u32..5, any::<bool>(), 1_u32..6).prop_map(
+            |(min_iou, max_missed_frames, motion_prediction, reestimate_interval)| TrackerConfig {
+                min_iou,
+                max_missed_frames,
+                motion_prediction,
+                reestimate_interval,
+                ..TrackerConfig::default()
+            },
+        )
+    }
+
+    fn ids(assignments: &[TrackAssignment]) -> Vec<u64> {
+        assignments.iter().map(|a| a.track_id.get()).collect()
+    }
+
+    #[test]
+    fn degenerate_and_non_finite_boxes_never_panic_and_get_own_ids() {
+        let mut tracker = Tracker::new(TrackerConfig::default()).expect("default is valid");
+        let broken = [
+            TrackBox::new(f32::NAN, 0.0, 10.0, 10.0),
+            TrackBox::new(5.0, 5.0, 5.0, 5.0),
+            TrackBox::new(0.0, 0.0, f32::INFINITY, 10.0),
+        ];
+        assert_eq!(ids(&tracker.update_boxes(&broken)), vec![1, 2, 3]);
+        assert_eq!(ids(&tracker.update_boxes(&broken)), vec![4, 5, 6]);
+        assert_eq!(tracker.update_boxes(&[]), vec![]);
+    }
+
+    proptest! {
+        #[test]
+        fn ids_are_unique_per_frame_and_never_reused(
+            config in any_config(),
+            frames in proptest::collection::vec(proptest::collection::vec(any_box(), 0..6), 1..40),
+        ) {
+            let mut tracker = Tracker::new(config).expect("generated config is valid");
+            let mut retired: HashSet<u64> = HashSet::new();
+            let mut highest = 0_u64;
+            for boxes in &frames {
+                let before: HashSet<u64> = tracker.tracks().iter().map(|t| t.id.get()).collect();
+                let assignments = tracker.update_boxes(boxes);
+                prop_assert_eq!(assignments.len(), boxes.len());
+                let mut seen = HashSet::new();
+                for assignment in &assignments {
+                    let id = assignment.track_id.get();
+                    prop_assert!(seen.insert(id), "ID {} twice in one frame", id);
+                    prop_assert!(!retired.contains(&id), "dropped ID {} reused", id);
+                    if assignment.is_new {
+                        prop_assert!(id > highest, "new ID {} not above {}", id, highest);
+                        prop_assert!(assignment.decision.needs_estimate());
+                    } else {
+                        prop_assert!(before.contains(&id));
+                    }
+                    highest = highest.max(id);
+                }
+                let after: HashSet<u64> = tracker.tracks().iter().map(|t| t.id.get()).collect();
+                retired.extend(before.difference(&after));
+            }
+        }
     }
 }

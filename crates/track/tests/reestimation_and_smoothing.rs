@@ -4,9 +4,10 @@
 mod common;
 
 use common::{ids, square, ssrnet};
+use face::{AgeEstimate, FaceBox, Gender};
 use track::{
-    AgeSmoothing, AgeValue, EstimateDecision, EstimateReason, Gender, GenderSmoothing, TrackBox,
-    TrackError, TrackId, Tracker, TrackerConfig,
+    AgeSmoothing, EstimateDecision, EstimateReason, GenderSmoothing, TrackError, TrackId, Tracker,
+    TrackerConfig,
 };
 
 /// A compact form of a decision for exact comparisons.
@@ -26,7 +27,7 @@ fn step(decision: &EstimateDecision) -> Step {
 }
 
 /// Runs one face through `boxes`, recording an estimate (age = frame index) whenever told to.
-fn decisions(config: TrackerConfig, boxes: &[TrackBox]) -> Vec<Step> {
+fn decisions(config: TrackerConfig, boxes: &[FaceBox]) -> Vec<Step> {
     let mut tracker = Tracker::new(config).expect("valid config");
     boxes
         .iter()
@@ -55,7 +56,7 @@ fn with_interval(interval: u32, box_growth: f32) -> TrackerConfig {
 
 #[test]
 fn interval_one_estimates_every_frame() {
-    let boxes = vec![square(50.0, 50.0, 40.0); 4];
+    let boxes = vec![square(50, 50, 40); 4];
     assert_eq!(
         decisions(with_interval(1, 1.5), &boxes),
         vec![
@@ -69,7 +70,7 @@ fn interval_one_estimates_every_frame() {
 
 #[test]
 fn interval_five_estimates_every_fifth_frame_and_reuses_in_between() {
-    let boxes = vec![square(50.0, 50.0, 40.0); 11];
+    let boxes = vec![square(50, 50, 40); 11];
     let reuse0 = || Step::Reuse { estimated_at: 0 };
     let reuse5 = || Step::Reuse { estimated_at: 5 };
     assert_eq!(
@@ -94,10 +95,10 @@ fn interval_five_estimates_every_fifth_frame_and_reuses_in_between() {
 fn growing_box_is_re_estimated_before_the_interval() {
     // Side 20, 22, 24, ... px: areas 400, 484, 576, 676 (> 1.5 * 400 = 600), 784, 900,
     // 1024 (> 1.5 * 676 = 1014), 1156 (< 1.5 * 1024).
-    let boxes: Vec<TrackBox> = (0..8)
+    let boxes: Vec<FaceBox> = (0..8)
         .map(|frame| {
-            let side = 20.0 + 2.0 * frame as f32;
-            square(100.0 - frame as f32, 100.0 - frame as f32, side)
+            let side = 20 + 2 * frame;
+            square(100 - frame, 100 - frame, side)
         })
         .collect();
     assert_eq!(
@@ -121,7 +122,7 @@ fn growing_box_is_re_estimated_before_the_interval() {
 #[test]
 fn a_track_never_estimated_asks_again_next_frame() {
     let mut tracker = Tracker::new(with_interval(5, 1.5)).expect("valid config");
-    let face = square(0.0, 0.0, 40.0);
+    let face = square(0, 0, 40);
     tracker.update(&[face]);
     // The app skipped the estimate (e.g. the crop failed): it is requested again.
     let again = tracker.update(&[face]);
@@ -139,7 +140,7 @@ fn reused_decision_carries_the_last_smoothed_estimate() {
         ..TrackerConfig::default()
     };
     let mut tracker = Tracker::new(config).expect("valid config");
-    let face = square(0.0, 0.0, 40.0);
+    let face = square(0, 0, 40);
     let ages = [30.0, 99.0, 99.0, 34.0, 99.0, 99.0];
     let mut shown = Vec::new();
     for age in ages {
@@ -150,10 +151,10 @@ fn reused_decision_carries_the_last_smoothed_estimate() {
                 .expect("track is live"),
             EstimateDecision::Reuse(estimate) => estimate,
         };
-        shown.push(estimate.age);
+        shown.push(estimate.estimate.age);
     }
     // Ages 99 are never estimated (frames 1, 2, 4, 5 reuse); EMA of 30 then 34 = 32.
-    let years = |y: f32| AgeValue::Years(y);
+    let years = |y: f32| AgeEstimate::Years(y);
     assert_eq!(
         shown,
         vec![
@@ -181,8 +182,8 @@ fn each_track_smooths_its_own_history() {
         ..TrackerConfig::default()
     };
     let mut tracker = Tracker::new(config).expect("valid config");
-    let man = square(0.0, 0.0, 40.0);
-    let girl = square(200.0, 0.0, 30.0);
+    let man = square(0, 0, 40);
+    let girl = square(200, 0, 30);
     let frames = [
         ((50.0, 0.9), (6.0, 0.1)),
         ((47.0, 0.2), (9.0, 0.8)),
@@ -202,12 +203,12 @@ fn each_track_smooths_its_own_history() {
         ];
     }
     // Man: median(50, 47, 52) = 50, mean score 1.9 / 3 >= 0.5 -> Male despite the 0.2 frame.
-    assert_eq!(last[0].age, AgeValue::Years(50.0));
-    assert_eq!(last[0].gender, Gender::Male);
-    assert_eq!(last[0].gender_score, (1.9_f64 / 3.0) as f32);
+    assert_eq!(last[0].estimate.age, AgeEstimate::Years(50.0));
+    assert_eq!(last[0].estimate.gender, Gender::Male);
+    assert_eq!(last[0].estimate.gender_score, (1.9_f64 / 3.0) as f32);
     // Girl: median(6, 9, 7) = 7, mean score 1.1 / 3 < 0.5 -> Female despite the 0.8 frame.
-    assert_eq!(last[1].age, AgeValue::Years(7.0));
-    assert_eq!(last[1].gender, Gender::Female);
+    assert_eq!(last[1].estimate.age, AgeEstimate::Years(7.0));
+    assert_eq!(last[1].estimate.gender, Gender::Female);
     assert!(last.iter().all(|e| e.age_smoothed && e.gender_smoothed));
     assert_eq!(last[1].observations, 3);
 }
@@ -215,10 +216,10 @@ fn each_track_smooths_its_own_history() {
 #[test]
 fn estimates_for_unknown_tracks_or_broken_values_are_rejected() {
     let mut tracker = Tracker::new(TrackerConfig::default()).expect("valid config");
-    let id = tracker.update(&[square(0.0, 0.0, 40.0)])[0].track_id;
+    let id = tracker.update(&[square(0, 0, 40)])[0].track_id;
     let unknown = tracker.record_estimate(TrackId::FIRST, &ssrnet(30.0, 0.9));
     assert!(unknown.is_ok());
-    let other = tracker.update(&[square(500.0, 0.0, 40.0)])[0].track_id;
+    let other = tracker.update(&[square(500, 0, 40)])[0].track_id;
     assert_eq!(other.get(), 2);
     assert!(matches!(
         tracker.record_estimate(id, &ssrnet(f32::NAN, 0.9)),
@@ -228,7 +229,7 @@ fn estimates_for_unknown_tracks_or_broken_values_are_rejected() {
         })
     ));
     let mut bad_group = ssrnet(30.0, 0.9);
-    bad_group.age = AgeValue::Group {
+    bad_group.age = AgeEstimate::Group {
         index: 8,
         probabilities: [0.125; 8],
     };

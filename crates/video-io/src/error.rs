@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::frame::FrameSize;
+use face::ImageSize;
 
 /// Everything that can go wrong while opening, reading or writing video.
 #[derive(Debug, thiserror::Error)]
@@ -216,7 +216,7 @@ pub enum VideoError {
         /// Requested frames per second.
         fps: f64,
         /// Requested frame size.
-        size: FrameSize,
+        size: ImageSize,
     },
 
     /// The writer was given a time base that is not a positive fraction.
@@ -266,9 +266,9 @@ pub enum VideoError {
     )]
     FrameSizeMismatch {
         /// The writer's frame size.
-        expected: FrameSize,
+        expected: ImageSize,
         /// The frame's size.
-        got: FrameSize,
+        got: ImageSize,
     },
 
     /// An OpenCV call failed.

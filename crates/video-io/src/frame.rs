@@ -1,48 +1,12 @@
-//! A decoded frame ([`Frame`]) and a frame size ([`FrameSize`]).
+//! A decoded frame ([`Frame`]) and the size of an OpenCV image ([`mat_size`]).
 
-use std::fmt;
-
+use face::ImageSize;
 use opencv::core::Mat;
 use opencv::prelude::*;
 
-/// Width and height of a frame in pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct FrameSize {
-    /// Width in pixels.
-    pub width: i32,
-    /// Height in pixels.
-    pub height: i32,
-}
-
-impl FrameSize {
-    /// A size from width and height in pixels.
-    pub const fn new(width: i32, height: i32) -> Self {
-        Self { width, height }
-    }
-
-    /// The size of an OpenCV image.
-    pub fn of(image: &Mat) -> Self {
-        Self::new(image.cols(), image.rows())
-    }
-
-    /// The same size with each side rounded up to an even number (what 4:2:0 encoders need).
-    pub const fn even(self) -> Self {
-        Self::new(
-            self.width.saturating_add(self.width & 1),
-            self.height.saturating_add(self.height & 1),
-        )
-    }
-
-    /// Both sides are positive.
-    pub const fn is_positive(self) -> bool {
-        self.width > 0 && self.height > 0
-    }
-}
-
-impl fmt::Display for FrameSize {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}x{}", self.width, self.height)
-    }
+/// The size of an OpenCV image.
+pub fn mat_size(image: &Mat) -> ImageSize {
+    ImageSize::new(image.cols(), image.rows())
 }
 
 /// One decoded frame.
@@ -65,7 +29,7 @@ pub struct Frame {
 
 impl Frame {
     /// Width and height of the image.
-    pub fn size(&self) -> FrameSize {
-        FrameSize::of(&self.image)
+    pub fn size(&self) -> ImageSize {
+        mat_size(&self.image)
     }
 }

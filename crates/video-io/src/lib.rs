@@ -42,7 +42,7 @@ pub use directory::{
     IMAGE_EXTENSIONS, PickedVideo, VIDEO_EXTENSIONS, pick_video, video_candidates,
 };
 pub use error::VideoError;
-pub use frame::{Frame, FrameSize};
+pub use frame::{Frame, mat_size};
 pub use h264::{DEFAULT_CRF, H264Preset, H264Settings, H264Tune, MAX_CRF, x264_options};
 pub use reader::VideoReader;
 pub use source::Source;

@@ -13,7 +13,9 @@ use opencv::videoio::{self, VideoCapture};
 use crate::convert::to_bgr8;
 use crate::directory::{IMAGE_EXTENSIONS, files_with_extensions, pick_video};
 use crate::error::VideoError;
-use crate::frame::{Frame, FrameSize};
+use face::ImageSize;
+
+use crate::frame::{Frame, mat_size};
 use crate::libav_reader::LibavReader;
 use crate::source::Source;
 use crate::timing::StreamTiming;
@@ -28,7 +30,7 @@ pub struct VideoReader {
     resolved_path: Option<PathBuf>,
     fps: Option<f64>,
     frame_count: Option<u64>,
-    frame_size: FrameSize,
+    frame_size: ImageSize,
     next_index: u64,
     /// The first frame and its time, decoded at open time (to learn the size and fail early).
     first: Option<(Mat, Option<i64>)>,
@@ -111,7 +113,7 @@ impl VideoReader {
         let timing = file.timing();
         let fps = timing.average_fps;
         let frame_count = file.frame_count();
-        let frame_size = FrameSize::of(&first.image);
+        let frame_size = mat_size(&first.image);
         Ok(Self {
             backend: Backend::File(Box::new(file)),
             description: describe(&label, frame_size, fps, frame_count),
@@ -145,7 +147,7 @@ impl VideoReader {
         let first = read_capture(&mut capture)?.ok_or_else(|| VideoError::NoFrames {
             source_name: label.clone(),
         })?;
-        let frame_size = FrameSize::of(&first);
+        let frame_size = mat_size(&first);
         let description = describe(&label, frame_size, fps, frame_count);
         Ok(Self {
             backend: Backend::Camera(capture),
@@ -163,7 +165,7 @@ impl VideoReader {
     fn open_images(paths: Vec<PathBuf>, label: String) -> Result<Self, VideoError> {
         let first_path = paths.first().cloned().unwrap_or_default();
         let first = read_image(&first_path)?;
-        let frame_size = FrameSize::of(&first);
+        let frame_size = mat_size(&first);
         let frame_count = Some(paths.len() as u64);
         let description = describe(&label, frame_size, None, frame_count);
         Ok(Self {
@@ -195,7 +197,7 @@ impl VideoReader {
 
     /// Size of the first frame as shown (upright, after the file's display rotation). Later
     /// frames may differ: images of a directory, a stream that changes resolution.
-    pub fn frame_size(&self) -> FrameSize {
+    pub fn frame_size(&self) -> ImageSize {
         self.frame_size
     }
 
@@ -314,7 +316,7 @@ fn read_image(path: &Path) -> Result<Mat, VideoError> {
     to_bgr8(image)
 }
 
-fn describe(label: &str, size: FrameSize, fps: Option<f64>, count: Option<u64>) -> String {
+fn describe(label: &str, size: ImageSize, fps: Option<f64>, count: Option<u64>) -> String {
     let mut parts = vec![size.to_string()];
     if let Some(fps) = fps {
         parts.push(format!("{fps:.3} fps"));

@@ -13,7 +13,9 @@ use opencv::prelude::*;
 
 use crate::codec::Codec;
 use crate::error::VideoError;
-use crate::frame::FrameSize;
+use face::ImageSize;
+
+use crate::frame::mat_size;
 use crate::h264::H264Settings;
 use crate::libav_writer::frame_time_base;
 use crate::timing::OutputTiming;
@@ -29,7 +31,7 @@ pub struct WriteSummary {
     /// Number of frames written.
     pub frames: u64,
     /// Size of the frames in the file (the input size, padded to even for some codecs).
-    pub size: FrameSize,
+    pub size: ImageSize,
 }
 
 /// Writes frames of one size to a video file.
@@ -37,8 +39,8 @@ pub struct VideoWriter {
     writer: Option<Backend>,
     path: PathBuf,
     codec: Codec,
-    input_size: FrameSize,
-    output_size: FrameSize,
+    input_size: ImageSize,
+    output_size: ImageSize,
     frames: u64,
     padded: Mat,
 }
@@ -50,7 +52,7 @@ impl VideoWriter {
         path: impl AsRef<Path>,
         codec: Codec,
         fps: f64,
-        size: FrameSize,
+        size: ImageSize,
     ) -> Result<Self, VideoError> {
         Self::create_with(path, codec, fps, size, H264Settings::default())
     }
@@ -61,7 +63,7 @@ impl VideoWriter {
         path: impl AsRef<Path>,
         codec: Codec,
         fps: f64,
-        size: FrameSize,
+        size: ImageSize,
         h264: H264Settings,
     ) -> Result<Self, VideoError> {
         Self::create_timed(path, codec, size, h264, &OutputTiming::constant(fps))
@@ -78,7 +80,7 @@ impl VideoWriter {
     pub fn create_timed(
         path: impl AsRef<Path>,
         codec: Codec,
-        size: FrameSize,
+        size: ImageSize,
         h264: H264Settings,
         timing: &OutputTiming,
     ) -> Result<Self, VideoError> {
@@ -149,7 +151,7 @@ impl VideoWriter {
     /// 0). A timestamp not after the previous one is moved one tick past it, since encoders and
     /// containers need increasing times.
     pub fn write_timed(&mut self, frame: &Mat, pts: Option<i64>) -> Result<(), VideoError> {
-        let got = FrameSize::of(frame);
+        let got = mat_size(frame);
         if got != self.input_size {
             return Err(VideoError::FrameSizeMismatch {
                 expected: self.input_size,
@@ -202,7 +204,7 @@ impl VideoWriter {
     }
 
     /// Size of the frames in the file (the input size padded to even).
-    pub fn output_size(&self) -> FrameSize {
+    pub fn output_size(&self) -> ImageSize {
         self.output_size
     }
 

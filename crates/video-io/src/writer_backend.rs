@@ -10,10 +10,10 @@ use opencv::videoio;
 
 use crate::codec::Codec;
 use crate::error::VideoError;
-use crate::frame::FrameSize;
 use crate::h264::H264Settings;
 use crate::libav_writer::LibavEncoder;
 use crate::timing::OutputTiming;
+use face::ImageSize;
 
 /// The writer gets colour frames.
 const IS_COLOR: bool = true;
@@ -32,7 +32,7 @@ impl Backend {
     pub(crate) fn open(
         path: &Path,
         codec: Codec,
-        size: FrameSize,
+        size: ImageSize,
         h264: H264Settings,
         timing: &OutputTiming,
     ) -> Option<Backend> {
@@ -104,7 +104,7 @@ fn open_opencv_writer(
     path: &Path,
     codec: Codec,
     fps: f64,
-    size: FrameSize,
+    size: ImageSize,
 ) -> Option<videoio::VideoWriter> {
     let writer = videoio::VideoWriter::new_with_backend(
         path,

@@ -5,10 +5,11 @@ mod common;
 use std::path::PathBuf;
 
 use common::{mirror_file, scratch_dir, shared_dir, test_video};
+use face::ImageSize;
 use opencv::core::{CV_8UC1, CV_8UC3, CV_8UC4, Mat, Scalar, Vec3b, Vector};
 use opencv::imgcodecs;
 use opencv::prelude::*;
-use video_io::{FrameSize, Source, VideoError, VideoReader, pick_video, video_candidates};
+use video_io::{Source, VideoError, VideoReader, pick_video, video_candidates};
 
 /// Reads every frame, checking each is BGR 8-bit of the reader's size and indexed in order.
 fn read_all(reader: &mut VideoReader) -> Vec<video_io::Frame> {
@@ -30,7 +31,7 @@ fn read_all(reader: &mut VideoReader) -> Vec<video_io::Frame> {
 fn input1_mp4_has_70_frames_of_400x224_at_its_fps() {
     let mut reader = VideoReader::open(&Source::File(test_video("input1.mp4"))).expect("open");
     assert_eq!(reader.frame_count(), Some(70));
-    assert_eq!(reader.frame_size(), FrameSize::new(400, 224));
+    assert_eq!(reader.frame_size(), ImageSize::new(400, 224));
     let fps = reader.fps().expect("an mp4 has a frame rate");
     assert!(
         (fps - 10.0).abs() < 1e-6,
@@ -38,7 +39,7 @@ fn input1_mp4_has_70_frames_of_400x224_at_its_fps() {
     );
     let frames = read_all(&mut reader);
     assert_eq!(frames.len(), 70);
-    assert!(frames.iter().all(|f| f.size() == FrameSize::new(400, 224)));
+    assert!(frames.iter().all(|f| f.size() == ImageSize::new(400, 224)));
     assert_eq!(frames[69].timestamp_ms, 6900.0);
     assert!(
         reader.describe().contains("400x224"),
@@ -55,12 +56,12 @@ fn input1_mp4_has_70_frames_of_400x224_at_its_fps() {
 fn the_original_gif_decodes_all_70_frames() {
     // input1.gif: 70 frames of 400x225, 10 cs each (counted by parsing the GIF blocks).
     let mut reader = VideoReader::open(&Source::File(mirror_file("input1.gif"))).expect("open");
-    assert_eq!(reader.frame_size(), FrameSize::new(400, 225));
+    assert_eq!(reader.frame_size(), ImageSize::new(400, 225));
     assert_eq!(reader.fps(), Some(10.0));
     assert_eq!(reader.frame_count(), Some(70));
     let frames = read_all(&mut reader);
     assert_eq!(frames.len(), 70);
-    assert!(frames.iter().all(|f| f.size() == FrameSize::new(400, 225)));
+    assert!(frames.iter().all(|f| f.size() == ImageSize::new(400, 225)));
 }
 
 #[test]
@@ -77,7 +78,7 @@ fn tv_5_frames_has_five_frames() {
 fn an_xvid_avi_opens_with_its_size_and_rate() {
     let mut reader =
         VideoReader::open(&Source::File(test_video("megamind_animated.avi"))).expect("open");
-    assert_eq!(reader.frame_size(), FrameSize::new(720, 528));
+    assert_eq!(reader.frame_size(), ImageSize::new(720, 528));
     let fps = reader.fps().expect("an AVI has a frame rate");
     assert!((fps - 23.976).abs() < 0.01, "{fps}");
     // AVI stores no presentation times: the decoder's one-frame delay puts the first frame at
@@ -88,7 +89,7 @@ fn an_xvid_avi_opens_with_its_size_and_rate() {
         let frame = reader.next_frame().expect("decode").expect("a frame");
         assert_eq!(
             (frame.index, frame.size()),
-            (index, FrameSize::new(720, 528))
+            (index, ImageSize::new(720, 528))
         );
         assert_eq!(frame.image.typ(), CV_8UC3);
         match previous_ms {
@@ -121,7 +122,7 @@ fn a_jpeg_is_a_one_frame_source() {
     let mut reader = VideoReader::open(&source).expect("open");
     assert_eq!(reader.frame_count(), Some(1));
     assert_eq!(reader.fps(), None);
-    assert_eq!(reader.frame_size(), FrameSize::new(200, 200));
+    assert_eq!(reader.frame_size(), ImageSize::new(200, 200));
     let frames = read_all(&mut reader);
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].timestamp_ms, 0.0);

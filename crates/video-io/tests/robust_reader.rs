@@ -7,14 +7,15 @@ mod common;
 use std::path::Path;
 
 use common::{scratch_dir, test_video};
+use face::ImageSize;
 use opencv::core::{self, Mat, Scalar};
 use test_clips::{ClipSize, Orientation, PixelShape, Rotation};
-use video_io::{Frame, FrameSize, SampleAspectRatio, Source, VideoReader};
+use video_io::{Frame, SampleAspectRatio, Source, VideoReader, mat_size};
 
 /// Frames of input1.mp4.
 const INPUT1_FRAMES: usize = 70;
 /// input1.mp4's size.
-const INPUT1_SIZE: FrameSize = FrameSize::new(400, 224);
+const INPUT1_SIZE: ImageSize = ImageSize::new(400, 224);
 /// input1.mp4 runs at 10 fps.
 const INPUT1_FRAME_MS: f64 = 100.0;
 /// Mean absolute difference per sample under which two frames count as the same picture
@@ -36,7 +37,7 @@ fn read_all(reader: &mut VideoReader) -> Vec<Frame> {
 
 /// Mean absolute difference per sample of two images of one size.
 fn mean_abs_diff(a: &Mat, b: &Mat) -> f64 {
-    assert_eq!(FrameSize::of(a), FrameSize::of(b), "sizes differ");
+    assert_eq!(mat_size(a), mat_size(b), "sizes differ");
     let mut diff = Mat::default();
     core::absdiff(a, b, &mut diff).expect("absdiff");
     let mean: Scalar = core::mean_def(&diff).expect("mean");
@@ -96,7 +97,7 @@ fn every_display_orientation_gives_upright_frames_of_the_shown_size() {
         let mut reader = open(&path);
         let sideways = matches!(orientation.rotation, Rotation::Ccw90 | Rotation::Ccw270);
         let shown = if sideways {
-            FrameSize::new(INPUT1_SIZE.height, INPUT1_SIZE.width)
+            ImageSize::new(INPUT1_SIZE.height, INPUT1_SIZE.width)
         } else {
             INPUT1_SIZE
         };
@@ -136,7 +137,7 @@ fn a_phone_rotated_face_clip_decodes_all_its_frames_upright() {
     let mut reader = open(&path);
     let frames = read_all(&mut reader);
     assert_eq!(frames.len() as u64, expected_count);
-    let upright = FrameSize::new(stored.height, stored.width);
+    let upright = ImageSize::new(stored.height, stored.width);
     assert!(frames.iter().all(|f| f.size() == upright));
     assert_eq!(reader.lost_frames(), 0);
 }
@@ -213,7 +214,7 @@ fn a_stream_that_changes_size_is_followed_without_stale_frames() {
     let dir = scratch_dir("joined_ts");
     let small = test_video("input1.mp4");
     let large = dir.join("large.mp4");
-    let large_size = FrameSize::new(800, 448);
+    let large_size = ImageSize::new(800, 448);
     let written = test_clips::scaled_copy(
         &small,
         &large,

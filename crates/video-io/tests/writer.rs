@@ -5,19 +5,20 @@ mod common;
 use std::path::Path;
 
 use common::{scratch_dir, test_video};
+use face::ImageSize;
 use opencv::core::{CV_8UC3, Mat, Scalar, Vec3b};
 use opencv::prelude::*;
 use opencv::videoio::{self, VideoCapture};
 use video_io::{
-    Codec, FrameSize, H264Preset, H264Settings, H264Tune, Source, VideoError, VideoReader,
-    VideoWriter,
+    Codec, H264Preset, H264Settings, H264Tune, Source, VideoError, VideoReader, VideoWriter,
+    mat_size,
 };
 
 /// AVC profile_idc values a browser decodes: Baseline, Main, High (all 8-bit 4:2:0).
 const BROWSER_AVC_PROFILES: [u8; 3] = [66, 77, 100];
 
 /// A frame whose colour encodes its index (so order survives lossy coding).
-fn coloured_frame(size: FrameSize, index: u64) -> Mat {
+fn coloured_frame(size: ImageSize, index: u64) -> Mat {
     let level = (index * 20 % 240) as f64;
     Mat::new_rows_cols_with_default(
         size.height,
@@ -31,7 +32,7 @@ fn coloured_frame(size: FrameSize, index: u64) -> Mat {
 /// Reads a written file back with OpenCV: frame count, frame size, FourCC and centre pixels.
 struct ReadBack {
     frames: u64,
-    size: FrameSize,
+    size: ImageSize,
     fourcc: String,
     centre_blue: Vec<u8>,
 }
@@ -47,13 +48,13 @@ fn read_back(path: &Path) -> ReadBack {
     let mut image = Mat::default();
     let mut result = ReadBack {
         frames: 0,
-        size: FrameSize::new(0, 0),
+        size: ImageSize::new(0, 0),
         fourcc: String::from_utf8_lossy(&fourcc.to_le_bytes()).into_owned(),
         centre_blue: Vec::new(),
     };
     while capture.read(&mut image).expect("decode") {
         result.frames += 1;
-        result.size = FrameSize::of(&image);
+        result.size = mat_size(&image);
         let centre = image
             .at_2d::<Vec3b>(image.rows() / 2, image.cols() / 2)
             .expect("centre pixel");
@@ -70,7 +71,7 @@ fn avc_profile(path: &Path) -> Option<u8> {
     bytes.get(at + 5).copied()
 }
 
-fn write_frames(path: &Path, codec: Codec, size: FrameSize, count: u64) -> VideoWriter {
+fn write_frames(path: &Path, codec: Codec, size: ImageSize, count: u64) -> VideoWriter {
     let mut writer = VideoWriter::create(path, codec, 10.0, size).expect("create the writer");
     for index in 0..count {
         writer
@@ -94,7 +95,7 @@ fn assert_colours_in_order(back: &ReadBack, count: u64) {
 #[test]
 fn default_codec_writes_browser_playable_h264_mp4() {
     let path = scratch_dir("h264").join("out.mp4");
-    let size = FrameSize::new(400, 224);
+    let size = ImageSize::new(400, 224);
     let writer = write_frames(&path, Codec::default(), size, 30);
     assert_eq!(writer.codec(), Codec::H264, "avc1 opens on this machine");
     let summary = writer.finish().expect("finish");
@@ -119,13 +120,13 @@ fn odd_frame_sizes_are_padded_to_even_not_cropped() {
         (Codec::Mjpg, "odd.avi"),
     ] {
         let path = scratch_dir("odd").join(name);
-        let writer = write_frames(&path, codec, FrameSize::new(101, 57), 12);
-        assert_eq!(writer.output_size(), FrameSize::new(102, 58));
+        let writer = write_frames(&path, codec, ImageSize::new(101, 57), 12);
+        assert_eq!(writer.output_size(), ImageSize::new(102, 58));
         writer.finish().expect("finish");
         let back = read_back(&path);
         assert_eq!(
             (back.frames, back.size),
-            (12, FrameSize::new(102, 58)),
+            (12, ImageSize::new(102, 58)),
             "{codec}"
         );
         assert_colours_in_order(&back, 12);
@@ -151,18 +152,18 @@ fn the_original_gif_converts_to_h264_with_every_frame() {
     let summary = writer.finish().expect("finish");
     assert_eq!(summary.frames, 70);
     let back = read_back(&path);
-    assert_eq!((back.frames, back.size), (70, FrameSize::new(400, 226)));
+    assert_eq!((back.frames, back.size), (70, ImageSize::new(400, 226)));
 }
 
 #[test]
 fn dropping_the_writer_early_leaves_a_playable_file() {
     let path = scratch_dir("dropped").join("partial.mp4");
     {
-        let _writer = write_frames(&path, Codec::H264, FrameSize::new(64, 48), 7);
+        let _writer = write_frames(&path, Codec::H264, ImageSize::new(64, 48), 7);
         // Dropped here without finish(), as when a run stops on an error or ESC.
     }
     let back = read_back(&path);
-    assert_eq!((back.frames, back.size), (7, FrameSize::new(64, 48)));
+    assert_eq!((back.frames, back.size), (7, ImageSize::new(64, 48)));
 }
 
 #[test]
@@ -183,7 +184,7 @@ fn input1_round_trips_through_the_writer() {
     assert_eq!(writer.finish().expect("finish").frames, 70);
     let mut copy = VideoReader::open(&Source::File(path)).expect("reopen");
     assert_eq!(copy.frame_count(), Some(70));
-    assert_eq!(copy.frame_size(), FrameSize::new(400, 224));
+    assert_eq!(copy.frame_size(), ImageSize::new(400, 224));
     assert_eq!(copy.fps(), Some(10.0));
     let mut frames = 0;
     while copy.next_frame().expect("decode the copy").is_some() {
@@ -196,9 +197,9 @@ fn input1_round_trips_through_the_writer() {
 fn a_frame_of_another_size_is_rejected_naming_both_sizes() {
     let path = scratch_dir("mismatch").join("out.mp4");
     let mut writer =
-        VideoWriter::create(&path, Codec::H264, 25.0, FrameSize::new(64, 48)).expect("create");
+        VideoWriter::create(&path, Codec::H264, 25.0, ImageSize::new(64, 48)).expect("create");
     let err = writer
-        .write(&coloured_frame(FrameSize::new(32, 48), 0))
+        .write(&coloured_frame(ImageSize::new(32, 48), 0))
         .expect_err("wrong size");
     assert!(matches!(err, VideoError::FrameSizeMismatch { .. }), "{err}");
     assert!(
@@ -210,8 +211,8 @@ fn a_frame_of_another_size_is_rejected_naming_both_sizes() {
 #[test]
 fn unusable_settings_and_containers_are_errors() {
     let dir = scratch_dir("bad_settings");
-    let size = FrameSize::new(64, 48);
-    for (fps, size) in [(0.0, size), (f64::NAN, size), (25.0, FrameSize::new(0, 48))] {
+    let size = ImageSize::new(64, 48);
+    for (fps, size) in [(0.0, size), (f64::NAN, size), (25.0, ImageSize::new(0, 48))] {
         let err = VideoWriter::create(dir.join("x.mp4"), Codec::H264, fps, size)
             .err()
             .expect("invalid settings");
@@ -231,14 +232,14 @@ fn unusable_settings_and_containers_are_errors() {
 #[test]
 fn the_writer_creates_missing_parent_directories() {
     let path = scratch_dir("parents").join("a/b/out.avi");
-    write_frames(&path, Codec::Mjpg, FrameSize::new(32, 32), 3)
+    write_frames(&path, Codec::Mjpg, ImageSize::new(32, 32), 3)
         .finish()
         .expect("finish");
     assert_eq!(read_back(&path).frames, 3);
 }
 
 fn write_h264(path: &Path, settings: H264Settings, count: u64) -> Option<H264Settings> {
-    let size = FrameSize::new(160, 96);
+    let size = ImageSize::new(160, 96);
     let mut writer =
         VideoWriter::create_with(path, Codec::H264, 10.0, size, settings).expect("create");
     for index in 0..count {
@@ -316,7 +317,7 @@ fn a_tune_reaches_libx264_on_top_of_the_preset() {
 #[test]
 fn other_codecs_report_no_h264_settings() {
     let path = scratch_dir("no_h264_settings").join("out.avi");
-    let writer = write_frames(&path, Codec::Mjpg, FrameSize::new(32, 32), 2);
+    let writer = write_frames(&path, Codec::Mjpg, ImageSize::new(32, 32), 2);
     assert_eq!(writer.h264_settings(), None);
     assert_eq!(writer.finish().expect("finish").frames, 2);
     assert_eq!(video_io::x264_options(&path).expect("read the file"), None);

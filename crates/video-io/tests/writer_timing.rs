@@ -8,14 +8,13 @@ mod probe;
 use std::path::Path;
 
 use common::scratch_dir;
+use face::ImageSize;
 use opencv::core::{CV_8UC3, Mat, Scalar};
 use probe::{Probe, probe};
-use video_io::{
-    Codec, FrameSize, H264Settings, OutputTiming, SampleAspectRatio, TimeBase, VideoWriter,
-};
+use video_io::{Codec, H264Settings, OutputTiming, SampleAspectRatio, TimeBase, VideoWriter};
 
 /// A small frame size, so the tests stay fast.
-const SIZE: FrameSize = FrameSize::new(64, 48);
+const SIZE: ImageSize = ImageSize::new(64, 48);
 /// Millisecond ticks.
 const MS: TimeBase = TimeBase::new(1, 1000);
 /// Times of a variable-rate clip in milliseconds: bursts at 25 fps, then long pauses.

@@ -1,7 +1,7 @@
 //! [`ChipDetails`]: which rotated rectangle of an image becomes a face chip, as dlib's
 //! `chip_details` and `get_face_chip_details`.
 
-use face::{Landmarks, PixelRect};
+use face::{FaceBox, Landmarks};
 
 use super::similarity::Similarity;
 use super::template::{chip_point, unit_template};
@@ -155,13 +155,13 @@ impl ChipDetails {
     /// The fallback when a face has no landmarks: the box itself, upright (angle 0), as a
     /// `size` x `size` chip. An empty box gives an empty rectangle, which [`super::extract_chip`]
     /// refuses.
-    pub fn from_box(rect: &PixelRect, size: u32) -> Self {
+    pub fn from_box(rect: &FaceBox, size: u32) -> Self {
         Self {
             rect: ChipRect {
-                left: f64::from(rect.left),
-                top: f64::from(rect.top),
-                right: f64::from(rect.right),
-                bottom: f64::from(rect.bottom),
+                left: f64::from(rect.x1),
+                top: f64::from(rect.y1),
+                right: f64::from(rect.x2),
+                bottom: f64::from(rect.y2),
             },
             angle: 0.0,
             rows: size,
@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn a_box_becomes_its_own_upright_rectangle() {
-        let details = ChipDetails::from_box(&PixelRect::new(10, 20, 59, 69), 32);
+        let details = ChipDetails::from_box(&FaceBox::new(10, 20, 59, 69), 32);
         assert_eq!(details.angle, 0.0);
         assert_eq!((details.rect.width(), details.rect.height()), (50.0, 50.0));
         assert_eq!((details.rows, details.cols), (32, 32));

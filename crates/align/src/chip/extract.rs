@@ -331,7 +331,7 @@ mod tests {
         let data = coordinates_image();
         let image = BgrImage::packed(20, 10, &data).unwrap();
         // 4x4 box from (17, 8): columns 17-20, rows 8-11, half of it outside the image.
-        let details = ChipDetails::from_box(&face::PixelRect::new(17, 8, 20, 11), 4);
+        let details = ChipDetails::from_box(&face::FaceBox::new(17, 8, 20, 11), 4);
         let chip = extract_chip(&image, &details).unwrap();
         assert_eq!(chip.view().pixel(0, 0), Some([17, 8, 7]));
         // Column 19, row 9 is the image's last pixel: copied, where bilinear would be black.
@@ -367,7 +367,7 @@ mod tests {
     fn impossible_details_are_errors_not_panics() {
         let data = coordinates_image();
         let image = BgrImage::packed(20, 10, &data).unwrap();
-        let good = ChipDetails::from_box(&face::PixelRect::new(2, 2, 9, 9), 4);
+        let good = ChipDetails::from_box(&face::FaceBox::new(2, 2, 9, 9), 4);
         assert!(extract_chip(&image, &good).is_ok());
         let cases = [
             ChipDetails { rows: 0, ..good },
@@ -387,7 +387,7 @@ mod tests {
                 },
                 ..good
             },
-            ChipDetails::from_box(&face::PixelRect::new(5, 5, 4, 9), 4),
+            ChipDetails::from_box(&face::FaceBox::new(5, 5, 4, 9), 4),
         ];
         for details in cases {
             assert!(
@@ -420,13 +420,13 @@ mod tests {
         // A 1x1 chip of a 1-pixel rectangle, turned: no pyramid, the one sample at (2, 3).
         let tiny = ChipDetails {
             angle: 0.5,
-            ..ChipDetails::from_box(&face::PixelRect::new(2, 3, 2, 3), 1)
+            ..ChipDetails::from_box(&face::FaceBox::new(2, 3, 2, 3), 1)
         };
         let chip = extract_chip(&image, &tiny).unwrap();
         assert_eq!(chip.view().pixel(0, 0), Some([2, 3, 7]));
         // A larger rectangle into 1x1 goes down the pyramid; this small image's first level is
         // empty (dlib empties images of 8 pixels or fewer a side), so the chip is black.
-        let shrunk = ChipDetails::from_box(&face::PixelRect::new(2, 2, 5, 5), 1);
+        let shrunk = ChipDetails::from_box(&face::FaceBox::new(2, 2, 5, 5), 1);
         let chip = extract_chip(&image, &shrunk).unwrap();
         assert_eq!(chip.data(), &[0, 0, 0]);
     }

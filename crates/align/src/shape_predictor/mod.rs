@@ -11,7 +11,7 @@ mod transform;
 use std::fmt;
 use std::path::Path;
 
-use face::{BgrImage, LandmarkScheme, Landmarks, PixelRect, Point};
+use face::{BgrImage, FaceBox, LandmarkScheme, Landmarks, Point};
 
 use crate::AlignError;
 use model::Cascade;
@@ -24,12 +24,12 @@ const SHAPE_LEN: usize = 2 * 5;
 ///
 /// ```no_run
 /// use align::ShapePredictor;
-/// use face::{BgrImage, PixelRect};
+/// use face::{BgrImage, FaceBox};
 ///
 /// let predictor = ShapePredictor::load("models/shape_predictor_5_face_landmarks.dat".as_ref())?;
 /// let pixels = vec![128u8; 200 * 200 * 3];
 /// let image = BgrImage::packed(200, 200, &pixels)?;
-/// let landmarks = predictor.predict(&image, &PixelRect::new(40, 40, 160, 160));
+/// let landmarks = predictor.predict(&image, &FaceBox::new(40, 40, 160, 160));
 /// assert_eq!(landmarks.points().len(), 5);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -108,7 +108,7 @@ impl ShapePredictor {
     /// chip built on them reproduces dlib's chip.
     ///
     /// `rect` may lie partly or wholly outside the image; pixels outside read as 0, as in dlib.
-    pub fn predict(&self, image: &BgrImage<'_>, rect: &PixelRect) -> Landmarks {
+    pub fn predict(&self, image: &BgrImage<'_>, rect: &FaceBox) -> Landmarks {
         let points = self.predict_image_points(image, rect);
         let rounded = points.map(|[x, y]| {
             Point::new(
@@ -120,13 +120,13 @@ impl ShapePredictor {
     }
 
     /// The same landmarks as [`Self::predict`] before dlib rounds them to whole pixels.
-    pub fn predict_unrounded(&self, image: &BgrImage<'_>, rect: &PixelRect) -> Landmarks {
+    pub fn predict_unrounded(&self, image: &BgrImage<'_>, rect: &FaceBox) -> Landmarks {
         let points = self.predict_image_points(image, rect);
         dlib5(points.map(|[x, y]| Point::new(x as f32, y as f32)))
     }
 
     /// The final shape mapped to frame pixels, in the f64 dlib computes it in.
-    fn predict_image_points(&self, image: &BgrImage<'_>, rect: &PixelRect) -> [[f64; 2]; 5] {
+    fn predict_image_points(&self, image: &BgrImage<'_>, rect: &FaceBox) -> [[f64; 2]; 5] {
         let shape = predict::run(self, image, rect);
         let to_image = transform::BoxTransform::new(rect);
         std::array::from_fn(|part| to_image.apply(shape[2 * part], shape[2 * part + 1]))

@@ -2,7 +2,7 @@
 //! place the level's feature pixels relative to the current shape, read their intensities, walk
 //! every tree on intensity differences and add the leaves' shape updates.
 
-use face::{BGR_CHANNELS, BgrImage, PixelRect};
+use face::{BGR_CHANNELS, BgrImage, FaceBox};
 
 use super::model::{Cascade, Tree};
 use super::transform::{BoxTransform, round_like_dlib};
@@ -16,7 +16,7 @@ const OUTSIDE_INTENSITY: u8 = 0;
 pub(crate) fn run(
     predictor: &ShapePredictor,
     image: &BgrImage<'_>,
-    rect: &PixelRect,
+    rect: &FaceBox,
 ) -> [f32; SHAPE_LEN] {
     let to_image = BoxTransform::new(rect);
     let mut shape = predictor.initial_shape;

@@ -90,7 +90,7 @@ fn the_tiny_model_moves_every_point_by_the_leaf_its_pixels_choose() {
     let pixels = image_with_bright_corner();
     let image = BgrImage::packed(100, 100, &pixels).unwrap();
     // The box maps the unit square onto 0..=100, so the first landmark reads pixel (25, 25).
-    let rect = PixelRect::new(0, 0, 100, 100);
+    let rect = FaceBox::new(0, 0, 100, 100);
     let bright = predictor.predict_unrounded(&image, &rect);
     let expected_x = 100.0 * (MEAN[0] + LEFT_UPDATE);
     assert!(
@@ -99,7 +99,7 @@ fn the_tiny_model_moves_every_point_by_the_leaf_its_pixels_choose() {
     );
     // Shifted up-left by 50 px the first landmark falls outside the image and reads 0, darker
     // than the centre landmark's pixel (0, 0): the right leaf.
-    let shifted = PixelRect::new(-50, -50, 50, 50);
+    let shifted = FaceBox::new(-50, -50, 50, 50);
     let dark = predictor.predict_unrounded(&image, &shifted);
     let expected = -50.0 + 100.0 * (MEAN[0] + RIGHT_UPDATE);
     assert!((dark.points()[0].x - expected).abs() < 1e-4, "{dark:?}");
@@ -113,9 +113,9 @@ fn a_box_wholly_outside_the_image_reads_zeros_and_does_not_panic() {
     let pixels = image_with_bright_corner();
     let image = BgrImage::packed(100, 100, &pixels).unwrap();
     for rect in [
-        PixelRect::new(-500, -500, -400, -400),
-        PixelRect::new(i32::MIN, i32::MIN, i32::MAX, i32::MAX),
-        PixelRect::new(10, 10, 5, 5),
+        FaceBox::new(-500, -500, -400, -400),
+        FaceBox::new(i32::MIN, i32::MIN, i32::MAX, i32::MAX),
+        FaceBox::new(10, 10, 5, 5),
     ] {
         let landmarks = predictor.predict(&image, &rect);
         assert!(landmarks.is_finite(), "{rect:?}: {landmarks:?}");

@@ -2,7 +2,7 @@
 //! the current shape (`find_tform_between_shapes`), and the map from the unit square to the face
 //! box (`unnormalizing_tform`), computed in the precisions dlib uses.
 
-use face::PixelRect;
+use face::FaceBox;
 
 use super::SHAPE_LEN;
 
@@ -82,7 +82,8 @@ fn centroid(shape: &[f32; SHAPE_LEN]) -> [f64; 2] {
 }
 
 /// dlib's `unnormalizing_tform(rect)`: maps (0, 0) to the box's top-left corner and (1, 1) to its
-/// bottom-right corner (inclusive corners, so the scale is `right - left`, not the width).
+/// bottom-right corner (inclusive corners, so the scale is the corner width `x2 - x1`, not the
+/// pixel width).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BoxTransform {
     origin: [f64; 2],
@@ -91,12 +92,12 @@ pub(crate) struct BoxTransform {
 
 impl BoxTransform {
     /// The transform of `rect`.
-    pub fn new(rect: &PixelRect) -> Self {
-        let left = f64::from(rect.left);
-        let top = f64::from(rect.top);
+    pub fn new(rect: &FaceBox) -> Self {
+        let left = f64::from(rect.x1);
+        let top = f64::from(rect.y1);
         Self {
             origin: [left, top],
-            scale: [f64::from(rect.right) - left, f64::from(rect.bottom) - top],
+            scale: [f64::from(rect.x2) - left, f64::from(rect.y2) - top],
         }
     }
 
@@ -160,7 +161,7 @@ mod tests {
 
     #[test]
     fn the_box_maps_the_unit_square_onto_its_inclusive_corners() {
-        let tform = BoxTransform::new(&PixelRect::new(10, 20, 109, 69));
+        let tform = BoxTransform::new(&FaceBox::new(10, 20, 109, 69));
         assert_eq!(tform.apply(0.0, 0.0), [10.0, 20.0]);
         assert_eq!(tform.apply(1.0, 1.0), [109.0, 69.0]);
         assert_eq!(round_like_dlib(2.5), 3);

@@ -4,9 +4,10 @@
 //! objectness score (both already through a sigmoid), a box `(dx, dy, log w, log h)` relative to
 //! the cell in units of `s`, and five landmarks `(dx, dy)` relative to the cell in units of `s`.
 
-use super::face::YunetFace;
+use face::Point;
+
+use super::face::{LANDMARK_COUNT, YunetFace};
 use super::input_size::InputSize;
-use crate::{LANDMARK_COUNT, Point2f};
 
 /// Values per cell in a `bbox_*` output: centre offset x, y and log width, log height.
 pub const BOX_VALUES: usize = 4;
@@ -71,9 +72,9 @@ pub fn decode_head(
         let centre_y = (row + bbox[1]) * stride;
         let width = bbox[2].exp() * stride;
         let height = bbox[3].exp() * stride;
-        let mut landmarks = [Point2f::new(0.0, 0.0); LANDMARK_COUNT];
+        let mut landmarks = [Point::new(0.0, 0.0); LANDMARK_COUNT];
         for (point, offsets) in landmarks.iter_mut().zip(kps.chunks_exact(2)) {
-            *point = Point2f::new((offsets[0] + column) * stride, (offsets[1] + row) * stride);
+            *point = Point::new((offsets[0] + column) * stride, (offsets[1] + row) * stride);
         }
         faces.push(YunetFace {
             x: centre_x - width / 2.0,
@@ -126,8 +127,8 @@ mod tests {
         assert!((face.y - 4.0).abs() < 1e-4, "{face:?}");
         assert!((face.width - 16.0).abs() < 1e-4, "{face:?}");
         assert!((face.height - 32.0).abs() < 1e-4, "{face:?}");
-        assert_eq!(face.landmarks[0], Point2f::new(24.0, 24.0));
-        assert_eq!(face.landmarks[4], Point2f::new(32.0, 16.0));
+        assert_eq!(face.landmarks[0], Point::new(24.0, 24.0));
+        assert_eq!(face.landmarks[4], Point::new(32.0, 16.0));
         assert!((face.score - 0.9).abs() < 1e-6);
     }
 

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use face::{Detection, FaceBox, LandmarkScheme, Landmarks};
 use opencv::core::{Mat, Vec3b};
 use opencv::prelude::*;
 use tract_onnx::prelude::TValue;
@@ -14,9 +15,8 @@ use super::model::{OUTPUT_NAMES, YunetModel};
 use super::nms::{NmsParams, NonMaxSuppression};
 use super::preprocess::write_row;
 use super::session::Session;
-use crate::detector::{Detection, FaceDetector, check_bgr_frame};
+use crate::detector::{FaceDetector, check_bgr_frame};
 use crate::error::DetectError;
-use crate::face_box::FaceBox;
 
 /// How many input sizes keep a ready plan. A video has one frame size; a directory of videos may
 /// alternate between a few. Building a plan takes about as long as a few frames' inference.
@@ -228,17 +228,19 @@ fn to_detection(face: &YunetFace, width: i32, height: i32) -> Option<Detection> 
         clip(face.x + face.width, width),
         clip(face.y + face.height, height),
     );
-    (face_box.width() > 0 && face_box.height() > 0).then_some(Detection {
+    (face_box.corner_width() > 0 && face_box.corner_height() > 0).then(|| Detection {
         face: face_box,
         confidence: Some(face.score),
-        landmarks: Some(face.landmarks),
+        // Five points for a five-point scheme: never refused.
+        landmarks: Landmarks::new(LandmarkScheme::Yunet5, face.landmarks.to_vec()).ok(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{LANDMARK_COUNT, Point2f};
+    use crate::yunet::face::LANDMARK_COUNT;
+    use face::Point;
 
     fn face(x: f32, y: f32, width: f32, height: f32) -> YunetFace {
         YunetFace {
@@ -246,7 +248,7 @@ mod tests {
             y,
             width,
             height,
-            landmarks: [Point2f::new(1.0, 2.0); LANDMARK_COUNT],
+            landmarks: [Point::new(1.0, 2.0); LANDMARK_COUNT],
             score: 0.93,
         }
     }
@@ -257,8 +259,8 @@ mod tests {
         assert_eq!(detection.face, FaceBox::new(10, 21, 41, 61));
         assert_eq!(detection.confidence, Some(0.93));
         assert_eq!(
-            detection.landmarks,
-            Some([Point2f::new(1.0, 2.0); LANDMARK_COUNT])
+            detection.landmarks.as_ref().map(Landmarks::points),
+            Some(&[Point::new(1.0, 2.0); LANDMARK_COUNT][..])
         );
     }
 

@@ -1,6 +1,9 @@
-//! One raw YuNet detection in frame pixels, before it becomes a [`crate::Detection`].
+//! One raw YuNet detection in frame pixels, before it becomes a [`face::Detection`].
 
-use crate::{LANDMARK_COUNT, Point2f};
+use face::{LandmarkScheme, Point};
+
+/// Points YuNet predicts per face.
+pub(crate) const LANDMARK_COUNT: usize = LandmarkScheme::Yunet5.point_count();
 
 /// A face exactly as YuNet (and OpenCV's `FaceDetectorYN`) reports it, in pixels of the frame
 /// given to the detector: top-left corner, size, five landmarks and score.
@@ -16,7 +19,7 @@ pub struct YunetFace {
     pub height: f32,
     /// Right eye, left eye, nose tip, right mouth corner, left mouth corner ("right" is the
     /// subject's right, on the image's left), as in OpenCV's `FaceDetectorYN`.
-    pub landmarks: [Point2f; LANDMARK_COUNT],
+    pub landmarks: [Point; LANDMARK_COUNT],
     /// `sqrt(cls * obj)`, both clamped to 0..1.
     pub score: f32,
 }
@@ -101,7 +104,7 @@ mod tests {
             y: 2.9,
             width: 10.99,
             height: 0.5,
-            landmarks: [Point2f::new(0.0, 0.0); LANDMARK_COUNT],
+            landmarks: [Point::new(0.0, 0.0); LANDMARK_COUNT],
             score: 0.95,
         };
         assert_eq!(face.truncated_rect(), rect(-1, 2, 10, 0));

@@ -67,7 +67,8 @@ impl NonMaxSuppression {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{LANDMARK_COUNT, Point2f};
+    use crate::yunet::face::LANDMARK_COUNT;
+    use face::Point;
 
     fn face(x: f32, y: f32, size: f32, score: f32) -> YunetFace {
         YunetFace {
@@ -75,7 +76,7 @@ mod tests {
             y,
             width: size,
             height: size,
-            landmarks: [Point2f::new(0.0, 0.0); LANDMARK_COUNT],
+            landmarks: [Point::new(0.0, 0.0); LANDMARK_COUNT],
             score,
         }
     }

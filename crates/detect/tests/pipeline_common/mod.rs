@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use detect::{FaceBox, ImageSize, ORIGINAL_PROCESSING_AREA, processing_size};
+use detect::{ORIGINAL_PROCESSING_AREA, processing_size};
+use face::{FaceBox, ImageSize};
 use opencv::core::{Mat, Size};
 use opencv::prelude::*;
 use opencv::{imgproc, videoio};

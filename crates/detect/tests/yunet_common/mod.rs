@@ -93,9 +93,9 @@ pub fn resize(frame: &Mat, width: i32, height: i32) -> Mat {
 }
 
 /// The original program's processing size of a frame (about 480x340 pixels of area).
-pub fn processing_size_of(frame: &Mat) -> detect::ImageSize {
+pub fn processing_size_of(frame: &Mat) -> face::ImageSize {
     detect::processing_size(
-        detect::ImageSize::new(frame.cols(), frame.rows()),
+        face::ImageSize::new(frame.cols(), frame.rows()),
         detect::ORIGINAL_PROCESSING_AREA,
     )
     .expect("processing size")

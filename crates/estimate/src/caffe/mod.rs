@@ -14,11 +14,11 @@ pub use preprocess::{
 };
 
 use crate::error::EstimateError;
-use crate::estimate::{AGE_GROUP_COUNT, AgeEstimate, Estimate, Gender};
+use crate::estimate::argmax;
 use crate::models::ModelPaths;
 use crate::net_pair::NetPair;
 use crate::onnx_net::OnnxNet;
-use face::{BGR_CHANNELS, BgrImage};
+use face::{AGE_GROUP_COUNT, AgeEstimate, BGR_CHANNELS, BgrImage, Estimate, Gender};
 
 /// Per-face input shape of both nets: NCHW without the batch axis.
 const CAFFE_ITEM_SHAPE: [usize; 3] = [BGR_CHANNELS, CAFFE_INPUT_SIZE, CAFFE_INPUT_SIZE];
@@ -115,7 +115,7 @@ fn rows<const K: usize>(values: &[f32]) -> Vec<[f32; K]> {
 /// The estimate of one face from the two nets' softmax rows.
 pub fn estimate_from(gender: &[f32; GENDER_CLASS_COUNT], age: &[f32; AGE_GROUP_COUNT]) -> Estimate {
     Estimate {
-        gender: if crate::estimate::argmax(gender) == MALE_INDEX {
+        gender: if argmax(gender) == MALE_INDEX {
             Gender::Male
         } else {
             Gender::Female
@@ -123,7 +123,7 @@ pub fn estimate_from(gender: &[f32; GENDER_CLASS_COUNT], age: &[f32; AGE_GROUP_C
         gender_score: gender[MALE_INDEX],
         gender_probabilities: Some(*gender),
         age: AgeEstimate::Group {
-            index: crate::estimate::argmax(age),
+            index: argmax(age),
             probabilities: *age,
         },
         age_uncertainty: None,

@@ -4,12 +4,11 @@
 use std::path::Path;
 
 use crate::error::EstimateError;
-use crate::estimate::Estimate;
 use crate::models::ModelPaths;
 use crate::net_pair::NetPair;
 use crate::onnx_net::OnnxNet;
 use crate::preprocess::{SSRNET_INPUT_SIZE, ssrnet_blob};
-use face::{BGR_CHANNELS, BgrImage};
+use face::{BGR_CHANNELS, BgrImage, Estimate};
 
 /// Per-face input shape of both nets: NHWC without the batch axis.
 const SSRNET_ITEM_SHAPE: [usize; 3] = [SSRNET_INPUT_SIZE, SSRNET_INPUT_SIZE, BGR_CHANNELS];

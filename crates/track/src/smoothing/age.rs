@@ -3,13 +3,13 @@
 use super::stats::{argmax, median, winsorised_mean};
 use super::window::SlidingWindow;
 use super::{AgeGroupSmoothing, AgeSmoothing};
-use crate::observation::{AGE_GROUP_COUNT, AgeValue};
+use face::{AGE_GROUP_COUNT, AgeEstimate};
 
 /// Smoothed age plus whether a smoothing mode produced it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct SmoothedAge {
     /// The age to display.
-    pub value: AgeValue,
+    pub value: AgeEstimate,
     /// False when `value` is the latest observation verbatim.
     pub smoothed: bool,
 }
@@ -66,10 +66,10 @@ impl AgeSmoother {
     }
 
     /// Adds the latest observed age and returns the age to display.
-    pub(crate) fn push(&mut self, age: AgeValue) -> SmoothedAge {
+    pub(crate) fn push(&mut self, age: AgeEstimate) -> SmoothedAge {
         match age {
-            AgeValue::Years(years) => self.push_years(years),
-            AgeValue::Group { probabilities, .. } => match &mut self.groups {
+            AgeEstimate::Years(years) => self.push_years(years),
+            AgeEstimate::Group { probabilities, .. } => match &mut self.groups {
                 GroupHistory::None => verbatim(age),
                 GroupHistory::Summed(window) => {
                     window.push(probabilities);
@@ -81,7 +81,7 @@ impl AgeSmoother {
 
     fn push_years(&mut self, years: f32) -> SmoothedAge {
         let value = match &mut self.years {
-            YearsHistory::None => return verbatim(AgeValue::Years(years)),
+            YearsHistory::None => return verbatim(AgeEstimate::Years(years)),
             YearsHistory::Ema { alpha, value } => {
                 let next =
                     value.map_or(years, |previous| *alpha * years + (1.0 - *alpha) * previous);
@@ -97,12 +97,12 @@ impl AgeSmoother {
                 winsorised_mean(&window.iter().copied().collect::<Vec<_>>(), *trim).unwrap_or(years)
             }
         };
-        smoothed(AgeValue::Years(value))
+        smoothed(AgeEstimate::Years(value))
     }
 }
 
 /// The group with the largest summed probability; probabilities reported as window means.
-fn summed_groups(window: &SlidingWindow<[f32; AGE_GROUP_COUNT]>) -> AgeValue {
+fn summed_groups(window: &SlidingWindow<[f32; AGE_GROUP_COUNT]>) -> AgeEstimate {
     let mut sums = [0.0_f64; AGE_GROUP_COUNT];
     for probabilities in window.iter() {
         for (sum, &probability) in sums.iter_mut().zip(probabilities) {
@@ -111,20 +111,20 @@ fn summed_groups(window: &SlidingWindow<[f32; AGE_GROUP_COUNT]>) -> AgeValue {
     }
     let count = window.len().max(1) as f64;
     let summed: [f32; AGE_GROUP_COUNT] = sums.map(|sum| sum as f32);
-    AgeValue::Group {
+    AgeEstimate::Group {
         index: argmax(&summed),
         probabilities: sums.map(|sum| (sum / count) as f32),
     }
 }
 
-fn verbatim(value: AgeValue) -> SmoothedAge {
+fn verbatim(value: AgeEstimate) -> SmoothedAge {
     SmoothedAge {
         value,
         smoothed: false,
     }
 }
 
-fn smoothed(value: AgeValue) -> SmoothedAge {
+fn smoothed(value: AgeEstimate) -> SmoothedAge {
     SmoothedAge {
         value,
         smoothed: true,
@@ -138,9 +138,9 @@ mod tests {
     fn years_through(mode: AgeSmoothing, ages: &[f32]) -> Vec<f32> {
         let mut smoother = AgeSmoother::new(mode, AgeGroupSmoothing::None);
         ages.iter()
-            .map(|&age| match smoother.push(AgeValue::Years(age)).value {
-                AgeValue::Years(years) => years,
-                AgeValue::Group { .. } => f32::NAN,
+            .map(|&age| match smoother.push(AgeEstimate::Years(age)).value {
+                AgeEstimate::Years(years) => years,
+                AgeEstimate::Group { .. } => f32::NAN,
             })
             .collect()
     }
@@ -148,8 +148,8 @@ mod tests {
     #[test]
     fn none_returns_each_age_verbatim() {
         let mut smoother = AgeSmoother::new(AgeSmoothing::None, AgeGroupSmoothing::None);
-        let out = smoother.push(AgeValue::Years(31.7));
-        assert_eq!(out.value, AgeValue::Years(31.7));
+        let out = smoother.push(AgeEstimate::Years(31.7));
+        assert_eq!(out.value, AgeEstimate::Years(31.7));
         assert!(!out.smoothed);
     }
 
@@ -198,7 +198,7 @@ mod tests {
             AgeSmoothing::None,
             AgeGroupSmoothing::SummedProbabilities { window: 2 },
         );
-        let group = |index: usize, probabilities: [f32; 8]| AgeValue::Group {
+        let group = |index: usize, probabilities: [f32; 8]| AgeEstimate::Group {
             index,
             probabilities,
         };
@@ -226,7 +226,7 @@ mod tests {
     #[test]
     fn none_group_smoothing_keeps_the_input_index() {
         let mut smoother = AgeSmoother::new(AgeSmoothing::None, AgeGroupSmoothing::None);
-        let input = AgeValue::Group {
+        let input = AgeEstimate::Group {
             index: 2,
             probabilities: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.3],
         };

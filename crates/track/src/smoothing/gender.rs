@@ -3,10 +3,7 @@
 use super::GenderSmoothing;
 use super::stats::mean;
 use super::window::SlidingWindow;
-use crate::observation::{FaceObservation, Gender};
-
-/// SSR-Net's gender output at or above this is Male (models.md: "out >= 0.5 means Male").
-const MALE_SCORE_THRESHOLD: f32 = 0.5;
+use face::{Estimate, Gender};
 
 /// Smoothed gender plus whether a smoothing mode produced it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,7 +56,7 @@ impl GenderSmoother {
     }
 
     /// Adds the latest observation's gender evidence and returns the gender to display.
-    pub(crate) fn push(&mut self, observation: &FaceObservation) -> SmoothedGender {
+    pub(crate) fn push(&mut self, observation: &Estimate) -> SmoothedGender {
         let evidence = GenderEvidence {
             score: observation.gender_score,
             probabilities: observation.gender_probabilities,
@@ -75,11 +72,7 @@ impl GenderSmoother {
                 window.push(evidence);
                 let score = mean_score(window, evidence.score);
                 SmoothedGender {
-                    gender: if score >= MALE_SCORE_THRESHOLD {
-                        Gender::Male
-                    } else {
-                        Gender::Female
-                    },
+                    gender: Gender::from_ssrnet_score(score),
                     score,
                     probabilities: mean_probabilities(window, |e| e.probabilities),
                     smoothed: true,
@@ -128,10 +121,10 @@ fn mean_probabilities(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::observation::AgeValue;
+    use face::AgeEstimate;
 
-    fn ssrnet(score: f32) -> FaceObservation {
-        FaceObservation {
+    fn ssrnet(score: f32) -> Estimate {
+        Estimate {
             gender: if score >= 0.5 {
                 Gender::Male
             } else {
@@ -139,12 +132,13 @@ mod tests {
             },
             gender_score: score,
             gender_probabilities: None,
-            age: AgeValue::Years(30.0),
+            age: AgeEstimate::Years(30.0),
+            age_uncertainty: None,
         }
     }
 
-    fn caffe(male: f32, female: f32) -> FaceObservation {
-        FaceObservation {
+    fn caffe(male: f32, female: f32) -> Estimate {
+        Estimate {
             gender: if male >= female {
                 Gender::Male
             } else {
@@ -152,7 +146,8 @@ mod tests {
             },
             gender_score: male,
             gender_probabilities: Some([male, female]),
-            age: AgeValue::Years(30.0),
+            age: AgeEstimate::Years(30.0),
+            age_uncertainty: None,
         }
     }
 

@@ -7,7 +7,7 @@ use ffmpeg_next::software::scaling;
 use opencv::core::{CV_8UC3, Mat};
 use opencv::prelude::*;
 
-use crate::frame::FrameSize;
+use face::ImageSize;
 
 /// Bytes per pixel of BGR 8-bit.
 const BGR_BYTES_PER_PIXEL: i32 = 3;
@@ -18,7 +18,7 @@ const SCALER_FLAGS: scaling::Flags = scaling::Flags::BILINEAR;
 /// What a scaler was made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Layout {
-    size: FrameSize,
+    size: ImageSize,
     format: Pixel,
 }
 
@@ -35,7 +35,7 @@ pub(crate) enum ConvertError {
     /// OpenCV could not allocate the image.
     Allocate(opencv::Error),
     /// The frame has no usable size.
-    Size(FrameSize),
+    Size(ImageSize),
 }
 
 impl std::fmt::Display for ConvertError {
@@ -55,9 +55,9 @@ impl BgrConverter {
     }
 
     /// The decoded size of `frame`.
-    pub(crate) fn size_of(frame: &ffmpeg::frame::Video) -> FrameSize {
+    pub(crate) fn size_of(frame: &ffmpeg::frame::Video) -> ImageSize {
         let side = |v: u32| i32::try_from(v).unwrap_or(0);
-        FrameSize::new(side(frame.width()), side(frame.height()))
+        ImageSize::new(side(frame.width()), side(frame.height()))
     }
 
     /// `frame` as a fresh BGR 8-bit `Mat` of its own size.

@@ -22,7 +22,9 @@ use self::decode::PacketPump;
 use self::orientation::Orientation;
 use self::stream_info::StreamInfo;
 use crate::error::VideoError;
-use crate::frame::FrameSize;
+use face::ImageSize;
+
+use crate::frame::mat_size;
 use crate::timing::{SampleAspectRatio, StreamTiming};
 
 /// At most this many decoding threads. The app decodes on a thread of its own while detection
@@ -63,7 +65,7 @@ pub(crate) struct LibavReader {
     /// Frames decoded but not convertible to an upright BGR image.
     unconverted: u64,
     /// Upright size of the last frame handed out.
-    last_size: Option<FrameSize>,
+    last_size: Option<ImageSize>,
     /// The end was reached (and reported).
     ended: bool,
 }
@@ -133,7 +135,7 @@ impl LibavReader {
                     continue;
                 }
             };
-            self.note_size(FrameSize::of(&image), index);
+            self.note_size(mat_size(&image), index);
             let pts = self.clock.stamp(self.decoded.timestamp(), index);
             self.delivered += 1;
             return Some(DecodedFrame { image, pts });
@@ -179,7 +181,7 @@ impl LibavReader {
     }
 
     /// Warns once per change of the frame size.
-    fn note_size(&mut self, size: FrameSize, index: u64) {
+    fn note_size(&mut self, size: ImageSize, index: u64) {
         if let Some(previous) = self.last_size.replace(size)
             && previous != size
         {

@@ -10,7 +10,7 @@ use opencv::core::{self, Mat};
 
 use crate::error::VideoError;
 #[cfg(test)]
-use crate::frame::FrameSize;
+use face::ImageSize;
 
 /// Entries of a display matrix (3x3, row-major, FFmpeg's `int32_t[9]`).
 const MATRIX_ENTRIES: usize = 9;
@@ -102,9 +102,9 @@ impl Orientation {
 
     /// The size a decoded frame of `size` has once upright.
     #[cfg(test)]
-    fn displayed(self, size: FrameSize) -> FrameSize {
+    fn displayed(self, size: ImageSize) -> ImageSize {
         if self.swaps_sides() {
-            FrameSize::new(size.height, size.width)
+            ImageSize::new(size.height, size.width)
         } else {
             size
         }
@@ -242,8 +242,8 @@ mod tests {
                     "{degrees} hflip {hflip} vflip {vflip}"
                 );
                 assert_eq!(
-                    orientation.displayed(FrameSize::new(3, 2)),
-                    FrameSize::new(turned.cols(), turned.rows())
+                    orientation.displayed(ImageSize::new(3, 2)),
+                    ImageSize::new(turned.cols(), turned.rows())
                 );
                 seen.push(orientation);
             }

@@ -19,9 +19,9 @@ use super::clock::{
 };
 use crate::codec::Codec;
 use crate::error::VideoError;
-use crate::frame::FrameSize;
 use crate::h264::H264Settings;
 use crate::timing::OutputTiming;
+use face::ImageSize;
 
 /// Bytes per pixel of the BGR 8-bit frames the writer takes.
 const BGR_BYTES_PER_PIXEL: usize = 3;
@@ -80,7 +80,7 @@ impl LibavEncoder {
     pub(crate) fn create(
         path: &Path,
         codec: Codec,
-        size: FrameSize,
+        size: ImageSize,
         h264: H264Settings,
         timing: &OutputTiming,
     ) -> Result<Self, VideoError> {

@@ -82,47 +82,8 @@ impl NetDefinition {
         );
         let mut inputs = legacy_inputs(net)?;
         let mut layers = Vec::new();
-        for (index, layer) in net.layer.iter().enumerate() {
-            if !in_test_phase(&layer.include, &layer.exclude)? {
-                continue;
-            }
-            let name = layer_name(layer.name.as_deref(), index);
-            let type_name = layer.r#type.clone().unwrap_or_default();
-            match LayerKind::from_name(&type_name) {
-                Some(LayerKind::Input) => inputs.extend(input_layer(layer, &name)?),
-                Some(kind) => layers.push(Layer {
-                    op: new_format_op(kind, layer),
-                    name,
-                    type_name,
-                    bottoms: layer.bottom.clone(),
-                    tops: layer.top.clone(),
-                }),
-                None => bail!(
-                    "layer `{name}` has type `{type_name}`, which the converter does not support (supported: {SUPPORTED})"
-                ),
-            }
-        }
-        for (index, layer) in net.layers.iter().enumerate() {
-            if !in_test_phase(&layer.include, &layer.exclude)? {
-                continue;
-            }
-            let name = layer_name(layer.name.as_deref(), index);
-            let number = layer.r#type.unwrap_or_default();
-            let type_name =
-                layer_type::v1_name(number).map_or_else(|| format!("#{number}"), str::to_owned);
-            let Some(kind) = LayerKind::from_v1(number) else {
-                bail!(
-                    "layer `{name}` has type `{type_name}`, which the converter does not support (supported: {SUPPORTED})"
-                );
-            };
-            layers.push(Layer {
-                op: v1_format_op(kind, layer),
-                name,
-                type_name,
-                bottoms: layer.bottom.clone(),
-                tops: layer.top.clone(),
-            });
-        }
+        read_layers(&net.layer, &mut inputs, &mut layers)?;
+        read_layers(&net.layers, &mut inputs, &mut layers)?;
         let input = match inputs.len() {
             1 => inputs.remove(0),
             0 => bail!(
@@ -133,6 +94,124 @@ impl NetDefinition {
         ensure!(!layers.is_empty(), "the definition has no layers");
         Ok(NetDefinition { input, layers })
     }
+}
+
+/// Appends the TEST-phase layers of one format to `layers`, and the net inputs its Input layers
+/// declare to `inputs`; any unsupported layer type is an error naming the layer and its type.
+fn read_layers<L: CaffeLayer>(
+    format_layers: &[L],
+    inputs: &mut Vec<NetInput>,
+    layers: &mut Vec<Layer>,
+) -> Result<()> {
+    for (index, layer) in format_layers.iter().enumerate() {
+        if !in_test_phase(layer.include(), layer.exclude())? {
+            continue;
+        }
+        let name = layer_name(layer.name(), index);
+        let (type_name, kind) = layer.kind();
+        match kind {
+            Some(LayerKind::Input) => {
+                inputs.extend(input_layer(layer.input_shapes(), layer.top(), &name)?)
+            }
+            Some(kind) => layers.push(Layer {
+                op: layer.op(kind),
+                name,
+                type_name,
+                bottoms: layer.bottom().to_vec(),
+                tops: layer.top().to_vec(),
+            }),
+            None => bail!(
+                "layer `{name}` has type `{type_name}`, which the converter does not support (supported: {SUPPORTED})"
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// A layer in either format: `LayerParameter` and `V1LayerParameter` hold the same fields under
+/// the same names, and differ in how they give the type and in the Input layer (new format only).
+trait CaffeLayer {
+    /// The type as written in the file, and its kind when the converter supports it.
+    fn kind(&self) -> (String, Option<LayerKind>);
+    /// The shapes of an Input layer.
+    fn input_shapes(&self) -> &[BlobShape];
+    /// The layer name.
+    fn name(&self) -> Option<&str>;
+    /// The include rules.
+    fn include(&self) -> &[NetStateRule];
+    /// The exclude rules.
+    fn exclude(&self) -> &[NetStateRule];
+    /// The input blob names.
+    fn bottom(&self) -> &[String];
+    /// The output blob names.
+    fn top(&self) -> &[String];
+    /// The operation of `kind` from its parameter block (defaults when the block is absent).
+    fn op(&self, kind: LayerKind) -> LayerOp;
+}
+
+/// Implements the accessors of [`CaffeLayer`] that read the fields both formats share.
+macro_rules! shared_layer_fields {
+    () => {
+        fn name(&self) -> Option<&str> {
+            self.name.as_deref()
+        }
+        fn include(&self) -> &[NetStateRule] {
+            &self.include
+        }
+        fn exclude(&self) -> &[NetStateRule] {
+            &self.exclude
+        }
+        fn bottom(&self) -> &[String] {
+            &self.bottom
+        }
+        fn top(&self) -> &[String] {
+            &self.top
+        }
+        fn op(&self, kind: LayerKind) -> LayerOp {
+            match kind {
+                LayerKind::Convolution => LayerOp::Convolution(block(&self.convolution_param)),
+                LayerKind::Relu => LayerOp::Relu(block(&self.relu_param)),
+                LayerKind::Pooling => LayerOp::Pooling(block(&self.pooling_param)),
+                LayerKind::Lrn => LayerOp::Lrn(block(&self.lrn_param)),
+                LayerKind::InnerProduct => LayerOp::InnerProduct(block(&self.inner_product_param)),
+                LayerKind::Softmax => LayerOp::Softmax(block(&self.softmax_param)),
+                // Input layers become the net input in `read_layers`; a stray one is identity.
+                LayerKind::Dropout | LayerKind::Input => LayerOp::Dropout,
+            }
+        }
+    };
+}
+
+/// A copy of a layer's parameter block, or caffe.proto's defaults when the file has none.
+fn block<T: Clone + Default>(param: &Option<T>) -> T {
+    param.clone().unwrap_or_default()
+}
+
+impl CaffeLayer for LayerParameter {
+    fn kind(&self) -> (String, Option<LayerKind>) {
+        let type_name = self.r#type.clone().unwrap_or_default();
+        let kind = LayerKind::from_name(&type_name);
+        (type_name, kind)
+    }
+    fn input_shapes(&self) -> &[BlobShape] {
+        self.input_param
+            .as_ref()
+            .map_or(&[], |p| p.shape.as_slice())
+    }
+    shared_layer_fields!();
+}
+
+impl CaffeLayer for V1LayerParameter {
+    fn kind(&self) -> (String, Option<LayerKind>) {
+        let number = self.r#type.unwrap_or_default();
+        let type_name =
+            layer_type::v1_name(number).map_or_else(|| format!("#{number}"), str::to_owned);
+        (type_name, LayerKind::from_v1(number))
+    }
+    fn input_shapes(&self) -> &[BlobShape] {
+        &[]
+    }
+    shared_layer_fields!();
 }
 
 fn layer_name(name: Option<&str>, index: usize) -> String {
@@ -204,21 +283,15 @@ fn legacy_inputs(net: &NetParameter) -> Result<Vec<NetInput>> {
         .collect()
 }
 
-fn input_layer(layer: &LayerParameter, name: &str) -> Result<Vec<NetInput>> {
-    let shapes: &[BlobShape] = layer
-        .input_param
-        .as_ref()
-        .map_or(&[], |p| p.shape.as_slice());
-    ensure!(!layer.top.is_empty(), "Input layer `{name}` has no top");
+fn input_layer(shapes: &[BlobShape], tops: &[String], name: &str) -> Result<Vec<NetInput>> {
+    ensure!(!tops.is_empty(), "Input layer `{name}` has no top");
     ensure!(
-        shapes.len() == 1 || shapes.len() == layer.top.len(),
+        shapes.len() == 1 || shapes.len() == tops.len(),
         "Input layer `{name}` has {} shapes for {} tops",
         shapes.len(),
-        layer.top.len()
+        tops.len()
     );
-    layer
-        .top
-        .iter()
+    tops.iter()
         .enumerate()
         .map(|(i, top)| net_input(top, &shapes[if shapes.len() == 1 { 0 } else { i }].dim))
         .collect()
@@ -242,52 +315,6 @@ fn net_input(blob: &str, dims: &[i64]) -> Result<NetInput> {
         blob: blob.to_owned(),
         shape,
     })
-}
-
-fn new_format_op(kind: LayerKind, layer: &LayerParameter) -> LayerOp {
-    op(
-        kind,
-        &layer.convolution_param,
-        &layer.relu_param,
-        &layer.pooling_param,
-        &layer.lrn_param,
-        &layer.inner_product_param,
-        &layer.softmax_param,
-    )
-}
-
-fn v1_format_op(kind: LayerKind, layer: &V1LayerParameter) -> LayerOp {
-    op(
-        kind,
-        &layer.convolution_param,
-        &layer.relu_param,
-        &layer.pooling_param,
-        &layer.lrn_param,
-        &layer.inner_product_param,
-        &layer.softmax_param,
-    )
-}
-
-/// Builds the operation from the parameter block of its kind (defaults when the block is absent).
-fn op(
-    kind: LayerKind,
-    convolution: &Option<ConvolutionParameter>,
-    relu: &Option<ReluParameter>,
-    pooling: &Option<PoolingParameter>,
-    lrn: &Option<LrnParameter>,
-    inner_product: &Option<InnerProductParameter>,
-    softmax: &Option<SoftmaxParameter>,
-) -> LayerOp {
-    match kind {
-        LayerKind::Convolution => LayerOp::Convolution(convolution.clone().unwrap_or_default()),
-        LayerKind::Relu => LayerOp::Relu(relu.clone().unwrap_or_default()),
-        LayerKind::Pooling => LayerOp::Pooling(pooling.clone().unwrap_or_default()),
-        LayerKind::Lrn => LayerOp::Lrn(lrn.clone().unwrap_or_default()),
-        LayerKind::InnerProduct => LayerOp::InnerProduct(inner_product.clone().unwrap_or_default()),
-        LayerKind::Softmax => LayerOp::Softmax(softmax.clone().unwrap_or_default()),
-        // Input layers are turned into the net input by the caller; treat a stray one as identity.
-        LayerKind::Dropout | LayerKind::Input => LayerOp::Dropout,
-    }
 }
 
 #[cfg(test)]

@@ -22,84 +22,160 @@ pub fn parse_net(text: &str) -> Result<NetParameter> {
     net_parameter(&tree)
 }
 
-fn net_parameter(message: &TextMessage) -> Result<NetParameter> {
-    let mut net = NetParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "name" => net.name = Some(string(field)?),
-            "input" => net.input.push(string(field)?),
-            "input_dim" => net.input_dim.push(number(field)?),
-            "input_shape" => net.input_shape.push(blob_shape(nested(field)?)?),
-            "layer" => net
-                .layer
-                .push(layer_parameter(nested(field)?).with_context(|| {
-                    format!("in the `layer` block starting on line {}", field.line)
-                })?),
-            "layers" => net
-                .layers
-                .push(v1_layer_parameter(nested(field)?).with_context(|| {
-                    format!("in the `layers` block starting on line {}", field.line)
-                })?),
-            "force_backward" | "debug_info" => {}
-            _ => return Err(unknown(field, "NetParameter")),
+/// Defines, for each row `reader: Message { fields } skip names skip_if predicate;`, a
+/// `fn reader(text) -> Result<Message>` that reads each field of a text message into the struct
+/// field of the same name (or the name given after `=`), with `set` for an optional field and
+/// `push` for a repeated one, each value read by the reader named after it. The `skip` names and
+/// the names the `skip_if` predicate accepts are read and dropped; any other field is an error
+/// naming it and the message (its caffe.proto name after `as` where that differs).
+macro_rules! message_readers {
+    ($(
+        $reader:ident: $message:ident $(as $proto:literal)? {
+            $($field:ident $(= $key:literal)?: $store:ident $read:expr),* $(,)?
         }
-    }
-    Ok(net)
+        $(skip $($skip:literal)|+)?
+        $(skip_if $skip_if:expr)?;
+    )*) => {$(
+        fn $reader(text: &TextMessage) -> Result<$message> {
+            let mut message = $message::default();
+            for field in &text.fields {
+                match field.name.as_str() {
+                    $(message_readers!(@key $field $($key)?) => {
+                        message_readers!(@$store message.$field, ($read)(field)?)
+                    })*
+                    $($($skip)|+ => {})?
+                    $(name if ($skip_if)(name) => {})?
+                    _ => return Err(unknown(field, message_readers!(@key $message $($proto)?))),
+                }
+            }
+            Ok(message)
+        }
+    )*};
+    (@key $name:ident $key:literal) => { $key };
+    (@key $name:ident) => { stringify!($name) };
+    (@set $place:expr, $value:expr) => { $place = Some($value) };
+    (@push $place:expr, $value:expr) => { $place.push($value) };
 }
 
-fn layer_parameter(message: &TextMessage) -> Result<LayerParameter> {
-    let mut layer = LayerParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "name" => layer.name = Some(string(field)?),
-            "type" => layer.r#type = Some(string(field)?),
-            "bottom" => layer.bottom.push(string(field)?),
-            "top" => layer.top.push(string(field)?),
-            "include" => layer.include.push(net_state_rule(nested(field)?)?),
-            "exclude" => layer.exclude.push(net_state_rule(nested(field)?)?),
-            "convolution_param" => layer.convolution_param = Some(convolution(nested(field)?)?),
-            "dropout_param" => layer.dropout_param = Some(dropout(nested(field)?)?),
-            "inner_product_param" => {
-                layer.inner_product_param = Some(inner_product(nested(field)?)?)
+/// Defines the reader of one of the two layer formats: the fields both share (same names, same
+/// readers), then the format's own; blocks of layer types the converter does not support
+/// (`concat_param`, ...) are skipped, as the converter reports the layer type itself.
+macro_rules! layer_reader {
+    ($reader:ident: $message:ident { $($own:tt)* } skip $($skip:literal)|+;) => {
+        message_readers! {
+            $reader: $message {
+                name: set string,
+                bottom: push string,
+                top: push string,
+                include: push nested(net_state_rule),
+                exclude: push nested(net_state_rule),
+                convolution_param: set nested(convolution),
+                dropout_param: set nested(dropout),
+                inner_product_param: set nested(inner_product),
+                lrn_param: set nested(lrn),
+                pooling_param: set nested(pooling),
+                relu_param: set nested(relu),
+                softmax_param: set nested(softmax),
+                $($own)*
             }
-            "lrn_param" => layer.lrn_param = Some(lrn(nested(field)?)?),
-            "pooling_param" => layer.pooling_param = Some(pooling(nested(field)?)?),
-            "relu_param" => layer.relu_param = Some(relu(nested(field)?)?),
-            "softmax_param" => layer.softmax_param = Some(softmax(nested(field)?)?),
-            "input_param" => layer.input_param = Some(input(nested(field)?)?),
-            "param" | "loss_weight" | "propagate_down" | "phase" => {}
-            other if other.ends_with("_param") => {}
-            _ => return Err(unknown(field, "LayerParameter")),
+            skip $($skip)|+
+            skip_if |name: &str| name.ends_with("_param");
         }
-    }
-    Ok(layer)
+    };
 }
 
-fn v1_layer_parameter(message: &TextMessage) -> Result<V1LayerParameter> {
-    let mut layer = V1LayerParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "name" => layer.name = Some(string(field)?),
-            "type" => layer.r#type = Some(v1_layer_type(field)?),
-            "bottom" => layer.bottom.push(string(field)?),
-            "top" => layer.top.push(string(field)?),
-            "include" => layer.include.push(net_state_rule(nested(field)?)?),
-            "exclude" => layer.exclude.push(net_state_rule(nested(field)?)?),
-            "convolution_param" => layer.convolution_param = Some(convolution(nested(field)?)?),
-            "dropout_param" => layer.dropout_param = Some(dropout(nested(field)?)?),
-            "inner_product_param" => {
-                layer.inner_product_param = Some(inner_product(nested(field)?)?)
-            }
-            "lrn_param" => layer.lrn_param = Some(lrn(nested(field)?)?),
-            "pooling_param" => layer.pooling_param = Some(pooling(nested(field)?)?),
-            "relu_param" => layer.relu_param = Some(relu(nested(field)?)?),
-            "softmax_param" => layer.softmax_param = Some(softmax(nested(field)?)?),
-            "blobs_lr" | "weight_decay" | "loss_weight" | "param" | "blob_share_mode" => {}
-            other if other.ends_with("_param") => {}
-            _ => return Err(unknown(field, "V1LayerParameter")),
-        }
-    }
-    Ok(layer)
+layer_reader! {
+    layer_parameter: LayerParameter {
+        r#type = "type": set string,
+        input_param: set nested(input),
+    } skip "param" | "loss_weight" | "propagate_down" | "phase";
+}
+
+layer_reader! {
+    v1_layer_parameter: V1LayerParameter {
+        r#type = "type": set v1_layer_type,
+    } skip "blobs_lr" | "weight_decay" | "loss_weight" | "param" | "blob_share_mode";
+}
+
+/// caffe.proto's `Phase`.
+const PHASES: &[(&str, i32)] = &[("TRAIN", 0), ("TEST", 1)];
+/// caffe.proto's `PoolingParameter.PoolMethod`.
+const POOL_METHODS: &[(&str, i32)] = &[("MAX", 0), ("AVE", 1), ("STOCHASTIC", 2)];
+/// caffe.proto's `PoolingParameter.RoundMode`.
+const ROUND_MODES: &[(&str, i32)] = &[("CEIL", 0), ("FLOOR", 1)];
+/// caffe.proto's `LRNParameter.NormRegion`.
+const NORM_REGIONS: &[(&str, i32)] = &[("ACROSS_CHANNELS", 0), ("WITHIN_CHANNEL", 1)];
+
+message_readers! {
+    net_parameter: NetParameter {
+        name: set string,
+        input: push string,
+        input_dim: push number,
+        input_shape: push nested(blob_shape),
+        layer: push layer_block(layer_parameter),
+        layers: push layer_block(v1_layer_parameter),
+    } skip "force_backward" | "debug_info";
+
+    net_state_rule: NetStateRule {
+        phase: set one_of(PHASES),
+        min_level: set number,
+        max_level: set number,
+        stage: push string,
+        not_stage: push string,
+    };
+
+    convolution: ConvolutionParameter {
+        num_output: set number,
+        bias_term: set boolean,
+        pad: push number,
+        kernel_size: push number,
+        group: set number,
+        stride: push number,
+        pad_h: set number,
+        pad_w: set number,
+        kernel_h: set number,
+        kernel_w: set number,
+        stride_h: set number,
+        stride_w: set number,
+        axis: set number,
+        dilation: push number,
+    } skip "weight_filler" | "bias_filler" | "engine" | "force_nd_im2col";
+
+    pooling: PoolingParameter {
+        pool: set one_of(POOL_METHODS),
+        kernel_size: set number,
+        stride: set number,
+        pad: set number,
+        kernel_h: set number,
+        kernel_w: set number,
+        stride_h: set number,
+        stride_w: set number,
+        pad_h: set number,
+        pad_w: set number,
+        global_pooling: set boolean,
+        round_mode: set one_of(ROUND_MODES),
+    } skip "engine";
+
+    lrn: LrnParameter as "LRNParameter" {
+        local_size: set number,
+        alpha: set float,
+        beta: set float,
+        k: set float,
+        norm_region: set one_of(NORM_REGIONS),
+    } skip "engine";
+
+    inner_product: InnerProductParameter {
+        num_output: set number,
+        bias_term: set boolean,
+        axis: set number,
+        transpose: set boolean,
+    } skip "weight_filler" | "bias_filler";
+
+    dropout: DropoutParameter { dropout_ratio: set float } skip "scale_train";
+    relu: ReluParameter as "ReLUParameter" { negative_slope: set float } skip "engine";
+    softmax: SoftmaxParameter { axis: set number } skip "engine";
+    input: InputParameter { shape: push nested(blob_shape) };
+    blob_shape: BlobShape { dim: push number };
 }
 
 fn v1_layer_type(field: &TextField) -> Result<i32> {
@@ -114,168 +190,6 @@ fn v1_layer_type(field: &TextField) -> Result<i32> {
     }
 }
 
-fn net_state_rule(message: &TextMessage) -> Result<NetStateRule> {
-    let mut rule = NetStateRule::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "phase" => rule.phase = Some(enumeration(field, &[("TRAIN", 0), ("TEST", 1)])?),
-            "min_level" => rule.min_level = Some(number(field)?),
-            "max_level" => rule.max_level = Some(number(field)?),
-            "stage" => rule.stage.push(string(field)?),
-            "not_stage" => rule.not_stage.push(string(field)?),
-            _ => return Err(unknown(field, "NetStateRule")),
-        }
-    }
-    Ok(rule)
-}
-
-fn convolution(message: &TextMessage) -> Result<ConvolutionParameter> {
-    let mut p = ConvolutionParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "num_output" => p.num_output = Some(number(field)?),
-            "bias_term" => p.bias_term = Some(boolean(field)?),
-            "pad" => p.pad.push(number(field)?),
-            "kernel_size" => p.kernel_size.push(number(field)?),
-            "group" => p.group = Some(number(field)?),
-            "stride" => p.stride.push(number(field)?),
-            "pad_h" => p.pad_h = Some(number(field)?),
-            "pad_w" => p.pad_w = Some(number(field)?),
-            "kernel_h" => p.kernel_h = Some(number(field)?),
-            "kernel_w" => p.kernel_w = Some(number(field)?),
-            "stride_h" => p.stride_h = Some(number(field)?),
-            "stride_w" => p.stride_w = Some(number(field)?),
-            "axis" => p.axis = Some(number(field)?),
-            "dilation" => p.dilation.push(number(field)?),
-            "weight_filler" | "bias_filler" | "engine" | "force_nd_im2col" => {}
-            _ => return Err(unknown(field, "ConvolutionParameter")),
-        }
-    }
-    Ok(p)
-}
-
-fn pooling(message: &TextMessage) -> Result<PoolingParameter> {
-    let mut p = PoolingParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "pool" => {
-                p.pool = Some(enumeration(
-                    field,
-                    &[("MAX", 0), ("AVE", 1), ("STOCHASTIC", 2)],
-                )?)
-            }
-            "kernel_size" => p.kernel_size = Some(number(field)?),
-            "stride" => p.stride = Some(number(field)?),
-            "pad" => p.pad = Some(number(field)?),
-            "kernel_h" => p.kernel_h = Some(number(field)?),
-            "kernel_w" => p.kernel_w = Some(number(field)?),
-            "stride_h" => p.stride_h = Some(number(field)?),
-            "stride_w" => p.stride_w = Some(number(field)?),
-            "pad_h" => p.pad_h = Some(number(field)?),
-            "pad_w" => p.pad_w = Some(number(field)?),
-            "global_pooling" => p.global_pooling = Some(boolean(field)?),
-            "round_mode" => p.round_mode = Some(enumeration(field, &[("CEIL", 0), ("FLOOR", 1)])?),
-            "engine" => {}
-            _ => return Err(unknown(field, "PoolingParameter")),
-        }
-    }
-    Ok(p)
-}
-
-fn lrn(message: &TextMessage) -> Result<LrnParameter> {
-    let mut p = LrnParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "local_size" => p.local_size = Some(number(field)?),
-            "alpha" => p.alpha = Some(float(field)?),
-            "beta" => p.beta = Some(float(field)?),
-            "k" => p.k = Some(float(field)?),
-            "norm_region" => {
-                p.norm_region = Some(enumeration(
-                    field,
-                    &[("ACROSS_CHANNELS", 0), ("WITHIN_CHANNEL", 1)],
-                )?)
-            }
-            "engine" => {}
-            _ => return Err(unknown(field, "LRNParameter")),
-        }
-    }
-    Ok(p)
-}
-
-fn inner_product(message: &TextMessage) -> Result<InnerProductParameter> {
-    let mut p = InnerProductParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "num_output" => p.num_output = Some(number(field)?),
-            "bias_term" => p.bias_term = Some(boolean(field)?),
-            "axis" => p.axis = Some(number(field)?),
-            "transpose" => p.transpose = Some(boolean(field)?),
-            "weight_filler" | "bias_filler" => {}
-            _ => return Err(unknown(field, "InnerProductParameter")),
-        }
-    }
-    Ok(p)
-}
-
-fn dropout(message: &TextMessage) -> Result<DropoutParameter> {
-    let mut p = DropoutParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "dropout_ratio" => p.dropout_ratio = Some(float(field)?),
-            "scale_train" => {}
-            _ => return Err(unknown(field, "DropoutParameter")),
-        }
-    }
-    Ok(p)
-}
-
-fn relu(message: &TextMessage) -> Result<ReluParameter> {
-    let mut p = ReluParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "negative_slope" => p.negative_slope = Some(float(field)?),
-            "engine" => {}
-            _ => return Err(unknown(field, "ReLUParameter")),
-        }
-    }
-    Ok(p)
-}
-
-fn softmax(message: &TextMessage) -> Result<SoftmaxParameter> {
-    let mut p = SoftmaxParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "axis" => p.axis = Some(number(field)?),
-            "engine" => {}
-            _ => return Err(unknown(field, "SoftmaxParameter")),
-        }
-    }
-    Ok(p)
-}
-
-fn input(message: &TextMessage) -> Result<InputParameter> {
-    let mut p = InputParameter::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "shape" => p.shape.push(blob_shape(nested(field)?)?),
-            _ => return Err(unknown(field, "InputParameter")),
-        }
-    }
-    Ok(p)
-}
-
-fn blob_shape(message: &TextMessage) -> Result<BlobShape> {
-    let mut shape = BlobShape::default();
-    for field in &message.fields {
-        match field.name.as_str() {
-            "dim" => shape.dim.push(number(field)?),
-            _ => return Err(unknown(field, "BlobShape")),
-        }
-    }
-    Ok(shape)
-}
-
 fn unknown(field: &TextField, message: &str) -> crate::error::ModelsError {
     invalid(format!(
         "line {}: field `{}` of {message} is not supported by the converter",
@@ -283,7 +197,24 @@ fn unknown(field: &TextField, message: &str) -> crate::error::ModelsError {
     ))
 }
 
-fn nested(field: &TextField) -> Result<&TextMessage> {
+/// A reader of a message-valued field: the field must hold a message, which `read` reads.
+fn nested<T>(read: fn(&TextMessage) -> Result<T>) -> impl Fn(&TextField) -> Result<T> {
+    move |field| read(message_of(field)?)
+}
+
+/// [`nested`] for a `layer` / `layers` block, whose errors also name the line the block starts on.
+fn layer_block<T>(read: fn(&TextMessage) -> Result<T>) -> impl Fn(&TextField) -> Result<T> {
+    move |field| {
+        read(message_of(field)?).with_context(|| {
+            format!(
+                "in the `{}` block starting on line {}",
+                field.name, field.line
+            )
+        })
+    }
+}
+
+fn message_of(field: &TextField) -> Result<&TextMessage> {
     match &field.value {
         TextValue::Message(message) => Ok(message),
         other => bail!(
@@ -372,6 +303,11 @@ fn boolean(field: &TextField) -> Result<bool> {
             other.kind()
         ),
     }
+}
+
+/// A reader of an enum field: one of the `values` names, or a number.
+fn one_of(values: &'static [(&'static str, i32)]) -> impl Fn(&TextField) -> Result<i32> {
+    move |field| enumeration(field, values)
 }
 
 fn enumeration(field: &TextField, values: &[(&str, i32)]) -> Result<i32> {

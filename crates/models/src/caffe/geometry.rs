@@ -41,19 +41,56 @@ impl Window2d {
     }
 }
 
-/// Picks one value per axis from Caffe's "repeated, or `_h`/`_w`" fields, as Caffe's layer setup
-/// does: the `_h`/`_w` pair (both required) or the repeated field with one or two values.
-fn per_axis(
-    what: &str,
-    repeated: &[u32],
+/// One of Caffe's window fields (kernel, pad or stride) of a layer: its repeated (or single)
+/// value and its `_h`/`_w` pair.
+#[derive(Clone, Copy)]
+struct AxisField<'a> {
+    repeated: &'a [u32],
     height: Option<u32>,
     width: Option<u32>,
-    default: Option<u32>,
-) -> Result<[u32; 2]> {
-    match (height, width) {
+}
+
+impl<'a> AxisField<'a> {
+    fn new(repeated: &'a [u32], height: Option<u32>, width: Option<u32>) -> Self {
+        AxisField {
+            repeated,
+            height,
+            width,
+        }
+    }
+}
+
+/// The kernel, pad and stride fields of a convolution or pooling layer.
+struct WindowFields<'a> {
+    kernel: AxisField<'a>,
+    pad: AxisField<'a>,
+    stride: AxisField<'a>,
+}
+
+impl WindowFields<'_> {
+    /// The pad and stride per axis (caffe.proto's defaults 0 and 1 where absent).
+    fn pad_and_stride(&self) -> Result<([u32; 2], [u32; 2])> {
+        Ok((
+            per_axis("pad", self.pad, Some(0))?,
+            per_axis("stride", self.stride, Some(DEFAULT_STRIDE))?,
+        ))
+    }
+
+    /// The window the fields describe (the kernel size is required).
+    fn window(&self) -> Result<Window2d> {
+        let kernel = per_axis("kernel", self.kernel, None)?;
+        let (pad, stride) = self.pad_and_stride()?;
+        window(kernel, pad, stride)
+    }
+}
+
+/// Picks one value per axis from Caffe's "repeated, or `_h`/`_w`" fields, as Caffe's layer setup
+/// does: the `_h`/`_w` pair (both required) or the repeated field with one or two values.
+fn per_axis(what: &str, field: AxisField, default: Option<u32>) -> Result<[u32; 2]> {
+    match (field.height, field.width) {
         (Some(h), Some(w)) => {
             ensure!(
-                repeated.is_empty(),
+                field.repeated.is_empty(),
                 "give either `{what}` or `{what}_h`/`{what}_w`, not both"
             );
             Ok([h, w])
@@ -61,7 +98,7 @@ fn per_axis(
         (Some(_), None) | (None, Some(_)) => {
             bail!("`{what}_h` and `{what}_w` must be given together")
         }
-        (None, None) => match (repeated, default) {
+        (None, None) => match (field.repeated, default) {
             ([v], _) => Ok([*v, *v]),
             ([h, w], _) => Ok([*h, *w]),
             ([], Some(d)) => Ok([d, d]),
@@ -97,16 +134,12 @@ pub fn convolution_window(p: &ConvolutionParameter) -> Result<Window2d> {
         "dilation {:?} is not supported (only 1)",
         p.dilation
     );
-    let kernel = per_axis("kernel", &p.kernel_size, p.kernel_h, p.kernel_w, None)?;
-    let pad = per_axis("pad", &p.pad, p.pad_h, p.pad_w, Some(0))?;
-    let stride = per_axis(
-        "stride",
-        &p.stride,
-        p.stride_h,
-        p.stride_w,
-        Some(DEFAULT_STRIDE),
-    )?;
-    window(kernel, pad, stride)
+    WindowFields {
+        kernel: AxisField::new(&p.kernel_size, p.kernel_h, p.kernel_w),
+        pad: AxisField::new(&p.pad, p.pad_h, p.pad_w),
+        stride: AxisField::new(&p.stride, p.stride_h, p.stride_w),
+    }
+    .window()
 }
 
 /// Output size of a convolution along one axis (floor rounding, as Caffe and ONNX).
@@ -136,22 +169,19 @@ pub fn pooling_window(p: &PoolingParameter, input_hw: [usize; 2]) -> Result<(Win
         ROUND_FLOOR => Rounding::Floor,
         other => bail!("round_mode {other} is not a Caffe rounding mode"),
     };
-    let kernel_size: Vec<u32> = p.kernel_size.into_iter().collect();
-    let pad: Vec<u32> = p.pad.into_iter().collect();
-    let stride: Vec<u32> = p.stride.into_iter().collect();
+    // Pooling gives each field once for both axes, not repeated.
+    let (kernel_size, pad, stride) = (p.kernel_size, p.pad, p.stride);
+    let fields = WindowFields {
+        kernel: AxisField::new(kernel_size.as_slice(), p.kernel_h, p.kernel_w),
+        pad: AxisField::new(pad.as_slice(), p.pad_h, p.pad_w),
+        stride: AxisField::new(stride.as_slice(), p.stride_h, p.stride_w),
+    };
     let window = if p.global_pooling.unwrap_or(false) {
         ensure!(
-            kernel_size.is_empty() && p.kernel_h.is_none() && p.kernel_w.is_none(),
+            kernel_size.is_none() && p.kernel_h.is_none() && p.kernel_w.is_none(),
             "global pooling takes no kernel size"
         );
-        let pad = per_axis("pad", &pad, p.pad_h, p.pad_w, Some(0))?;
-        let stride = per_axis(
-            "stride",
-            &stride,
-            p.stride_h,
-            p.stride_w,
-            Some(DEFAULT_STRIDE),
-        )?;
+        let (pad, stride) = fields.pad_and_stride()?;
         ensure!(
             pad == [0, 0] && stride == [1, 1],
             "global pooling needs pad 0 and stride 1"
@@ -160,16 +190,7 @@ pub fn pooling_window(p: &PoolingParameter, input_hw: [usize; 2]) -> Result<(Win
             |v: usize| u32::try_from(v).map_err(|_| invalid(format!("input size {v} too large")));
         window([size(input_hw[0])?, size(input_hw[1])?], pad, stride)?
     } else {
-        let kernel = per_axis("kernel", &kernel_size, p.kernel_h, p.kernel_w, None)?;
-        let pad = per_axis("pad", &pad, p.pad_h, p.pad_w, Some(0))?;
-        let stride = per_axis(
-            "stride",
-            &stride,
-            p.stride_h,
-            p.stride_w,
-            Some(DEFAULT_STRIDE),
-        )?;
-        window(kernel, pad, stride)?
+        fields.window()?
     };
     for axis in window.axes() {
         // Caffe's PoolingLayer checks this too: a window could otherwise lie entirely in padding.
@@ -252,19 +273,16 @@ pub fn onnx_pool_plan(
     let ceil_count = |i: usize| span(i).div_ceil(axes[i].stride) + 1;
     let floor_count = |i: usize| span(i) / axes[i].stride + 1;
     let pads = [axes[0].pad, axes[1].pad];
+    let symmetric = |ceil_mode| OnnxPoolPlan {
+        ceil_mode,
+        pads_begin: pads,
+        pads_end: pads,
+    };
     if (0..2).all(|i| ceil_count(i) == target[i]) {
-        return Ok(OnnxPoolPlan {
-            ceil_mode: true,
-            pads_begin: pads,
-            pads_end: pads,
-        });
+        return Ok(symmetric(true));
     }
     if (0..2).all(|i| floor_count(i) == target[i]) {
-        return Ok(OnnxPoolPlan {
-            ceil_mode: false,
-            pads_begin: pads,
-            pads_end: pads,
-        });
+        return Ok(symmetric(false));
     }
     let mut pads_end = pads;
     for i in 0..2 {

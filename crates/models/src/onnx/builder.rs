@@ -157,6 +157,11 @@ impl ModelBuilder {
             .with_context(|| format!("node {name}: no output created"))
     }
 
+    /// Adds a node without attributes (`Relu`, `Add`, `Mul`, ...), as [`ModelBuilder::node`].
+    pub fn plain_node(&mut self, op_type: &str, name: &str, inputs: &[&Value]) -> Result<Value> {
+        self.node(op_type, name, inputs, Vec::new())
+    }
+
     /// Adds a node with `output_count` outputs, named `<name>` for the first and
     /// `<name>:<i>` for the others.
     pub fn node_with_outputs(
@@ -204,7 +209,7 @@ impl ModelBuilder {
         let output = if value.name == name {
             value.clone()
         } else {
-            self.node("Identity", name, &[value], vec![])?
+            self.plain_node("Identity", name, &[value])?
         };
         ensure!(
             self.outputs.iter().all(|o| o.name != name),

@@ -22,6 +22,13 @@ impl Dim {
         Dim::Symbolic(BATCH_DIM_NAME.to_owned())
     }
 
+    /// A shape of the batch dimension followed by fixed sizes (`N x C x H x W` from `[C, H, W]`).
+    pub fn batched(sizes: &[usize]) -> Vec<Self> {
+        std::iter::once(Dim::batch())
+            .chain(sizes.iter().map(|&size| Dim::Fixed(size)))
+            .collect()
+    }
+
     /// The protobuf form of this dimension.
     pub(crate) fn to_proto(&self) -> crate::error::Result<Dimension> {
         let value = match self {

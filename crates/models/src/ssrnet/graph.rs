@@ -107,14 +107,11 @@ pub fn build(
     }
     let input = g.model.input_f32(
         INPUT_NAME,
-        &[
-            Dim::batch(),
-            Dim::Fixed(INPUT_SIZE),
-            Dim::Fixed(INPUT_SIZE),
-            Dim::Fixed(INPUT_CHANNELS),
-        ],
+        &Dim::batched(&[INPUT_SIZE, INPUT_SIZE, INPUT_CHANNELS]),
     )?;
-    let nchw = g.node("Transpose", "input_nchw", &[&input], vec![perm(TO_NCHW)])?;
+    let nchw = g
+        .model
+        .node("Transpose", "input_nchw", &[&input], vec![perm(TO_NCHW)])?;
 
     // Stream x: ReLU + average pools; stream s: tanh + max pools.
     let relu_average = (Activation::Relu, Pool::Average);
@@ -158,16 +155,6 @@ struct Graph<'w> {
 }
 
 impl Graph<'_> {
-    fn node(
-        &mut self,
-        op: &str,
-        name: &str,
-        inputs: &[&Value],
-        attrs: Vec<Attribute>,
-    ) -> Result<Value> {
-        self.model.node(op, name, inputs, attrs)
-    }
-
     /// Adds a weight as an initializer called `<layer>/<weight>`.
     fn weight(&mut self, layer: &str, weight: &str) -> Result<Value> {
         let tensor = self.weights.get(layer, weight)?;
@@ -197,7 +184,7 @@ impl Graph<'_> {
         stride: i64,
     ) -> Result<Value> {
         let side = weights.side;
-        self.node(
+        self.model.node(
             "Conv",
             name,
             &[input, &weights.kernel, &weights.bias],
@@ -237,18 +224,13 @@ impl Graph<'_> {
         act: Activation,
     ) -> Result<Value> {
         let [gamma, beta, mean, var] = params;
-        let normed = self.node(
+        let normed = self.model.node(
             "BatchNormalization",
             name,
             &[input, gamma, beta, mean, var],
             vec![Attribute::float("epsilon", BATCH_NORM_EPSILON)],
         )?;
-        self.node(
-            act.op(),
-            &format!("{name}_{}", act.op().to_lowercase()),
-            &[&normed],
-            vec![],
-        )
+        self.activation(&normed, name, act)
     }
 
     /// conv2d_i -> batch_normalization_i -> activation.
@@ -310,15 +292,17 @@ impl Graph<'_> {
         let phase_refs: Vec<&Value> = phases.iter().collect();
         let name = format!("pool_{index}");
         let pooled = match pool {
-            Pool::Max => self.node("Max", &name, &phase_refs, vec![])?,
+            Pool::Max => self.model.plain_node("Max", &name, &phase_refs)?,
             Pool::Average => {
-                let sum = self.node("Sum", &format!("{name}/sum"), &phase_refs, vec![])?;
+                let sum = self
+                    .model
+                    .plain_node("Sum", &format!("{name}/sum"), &phase_refs)?;
                 let weight = self.model.initializer_f32(
                     &format!("{name}/phase_weight"),
                     &[1],
                     &[AVERAGE_PHASE_WEIGHT],
                 )?;
-                self.node("Mul", &name, &[&sum, &weight], vec![])?
+                self.model.plain_node("Mul", &name, &[&sum, &weight])?
             }
         };
         Ok((pooled, pooled_side))
@@ -343,7 +327,8 @@ impl Graph<'_> {
         let axes = self
             .model
             .initializer_i64(&format!("{name}/axes"), &[2], &SPATIAL_AXES)?;
-        self.node("Slice", name, &[input, &starts, &ends, &axes], vec![])
+        self.model
+            .plain_node("Slice", name, &[input, &starts, &ends, &axes])
     }
 
     /// A pool of `size` x `size`, stride `size`, 'valid'.
@@ -352,7 +337,7 @@ impl Graph<'_> {
             Pool::Average => "AveragePool",
             Pool::Max => "MaxPool",
         };
-        self.node(
+        self.model.node(
             op,
             name,
             &[input],
@@ -366,26 +351,31 @@ impl Graph<'_> {
 
     /// Keras `Flatten` of an NCHW tensor: back to NHWC, then flatten to `[N, H*W*C]`.
     fn flatten(&mut self, input: &Value, name: &str) -> Result<Value> {
-        let nhwc = self.node(
+        let nhwc = self.model.node(
             "Transpose",
             &format!("{name}_nhwc"),
             &[input],
             vec![perm(TO_NHWC)],
         )?;
-        self.node("Flatten", name, &[&nhwc], vec![Attribute::int("axis", 1)])
+        self.model
+            .node("Flatten", name, &[&nhwc], vec![Attribute::int("axis", 1)])
+    }
+
+    /// The activation node `<name>_<act>` on `input`.
+    fn activation(&mut self, input: &Value, name: &str, act: Activation) -> Result<Value> {
+        let op = act.op();
+        let name = format!("{name}_{}", op.to_lowercase());
+        self.model.plain_node(op, &name, &[input])
     }
 
     /// Keras `Dense`: `x @ kernel + bias` (kernel stored `[in, out]`), then the activation.
     fn dense(&mut self, input: &Value, layer: &str, act: Activation) -> Result<Value> {
         let kernel = self.weight(layer, "kernel")?;
         let bias = self.weight(layer, "bias")?;
-        let linear = self.node("Gemm", layer, &[input, &kernel, &bias], vec![])?;
-        self.node(
-            act.op(),
-            &format!("{layer}_{}", act.op().to_lowercase()),
-            &[&linear],
-            vec![],
-        )
+        let linear = self
+            .model
+            .plain_node("Gemm", layer, &[input, &kernel, &bias])?;
+        self.activation(&linear, layer, act)
     }
 
     /// One stage: 1x1 convs (+ optional pool), flatten, mixes, delta, features, heads.
@@ -398,7 +388,9 @@ impl Graph<'_> {
     ) -> Result<StageOutputs> {
         let side = |this: &mut Self, input: &Value, conv: &str, kind: Pool| -> Result<Value> {
             let c = this.conv(input, conv)?;
-            let activated = this.node("Relu", &format!("{conv}_relu"), &[&c], vec![])?;
+            let activated = this
+                .model
+                .plain_node("Relu", &format!("{conv}_relu"), &[&c])?;
             let pooled = match pool {
                 Some(size) => this.pool(&activated, &format!("{conv}_pool"), kind, size)?,
                 None => activated,
@@ -409,18 +401,14 @@ impl Graph<'_> {
         let fx = side(self, x, &names.x_conv, Pool::Average)?;
         let mix_s = self.dense(&fs, &names.s_mix, Activation::Relu)?;
         let mix_x = self.dense(&fx, &names.x_mix, Activation::Relu)?;
-        let product = self.node(
-            "Mul",
-            &format!("{}_input", names.delta),
-            &[&fs, &fx],
-            vec![],
-        )?;
+        let product =
+            self.model
+                .plain_node("Mul", &format!("{}_input", names.delta), &[&fs, &fx])?;
         let delta = self.dense(&product, &names.delta, Activation::Tanh)?;
-        let mixed = self.node(
+        let mixed = self.model.plain_node(
             "Mul",
             &format!("{}_input", names.feature),
             &[&mix_s, &mix_x],
-            vec![],
         )?;
         let feature = self.dense(&mixed, &names.feature, Activation::Relu)?;
         let pred = self.dense(&feature, &names.pred, Activation::Relu)?;
@@ -452,71 +440,37 @@ impl Graph<'_> {
         let mut denominators: Vec<Value> = Vec::new();
         for (index_k, stage) in stages.iter().enumerate() {
             let k = index_k + 1;
-            let shift = self.node(
-                "Mul",
-                &format!("ssr/s{k}_local_scaled"),
-                &[&lambda_local, &stage.local],
-                vec![],
-            )?;
-            let position = self.node(
-                "Add",
-                &format!("ssr/s{k}_position"),
-                &[&index, &shift],
-                vec![],
-            )?;
-            let weighted = self.node(
-                "Mul",
-                &format!("ssr/s{k}_weighted"),
-                &[&position, &stage.pred],
-                vec![],
-            )?;
-            let sum = self.node(
+            let step = |g: &mut Self, op: &str, step: &str, a: &Value, b: &Value| {
+                g.model.plain_node(op, &format!("ssr/s{k}_{step}"), &[a, b])
+            };
+            let shift = step(self, "Mul", "local_scaled", &lambda_local, &stage.local)?;
+            let position = step(self, "Add", "position", &index, &shift)?;
+            let weighted = step(self, "Mul", "weighted", &position, &stage.pred)?;
+            let sum = self.model.node(
                 "ReduceSum",
                 &format!("ssr/s{k}_sum"),
                 &[&weighted, &axes],
                 vec![Attribute::int("keepdims", 1)],
             )?;
-            let scaled_delta = self.node(
-                "Mul",
-                &format!("ssr/s{k}_delta_scaled"),
-                &[&lambda_d, &stage.delta],
-                vec![],
-            )?;
-            let widened = self.node(
-                "Add",
-                &format!("ssr/s{k}_width_factor"),
-                &[&one, &scaled_delta],
-                vec![],
-            )?;
-            let denominator = self.node(
-                "Mul",
-                &format!("ssr/s{k}_denominator"),
-                &[&bins, &widened],
-                vec![],
-            )?;
+            let scaled_delta = step(self, "Mul", "delta_scaled", &lambda_d, &stage.delta)?;
+            let widened = step(self, "Add", "width_factor", &one, &scaled_delta)?;
+            let denominator = step(self, "Mul", "denominator", &bins, &widened)?;
             denominators.push(denominator);
             // Divide by each earlier stage's denominator in turn, as the Keras Lambda does.
             let mut term = sum;
             for (j, d) in denominators.iter().enumerate() {
-                term = self.node(
-                    "Div",
-                    &format!("ssr/s{k}_div{}", j + 1),
-                    &[&term, d],
-                    vec![],
-                )?;
+                term = step(self, "Div", &format!("div{}", j + 1), &term, d)?;
             }
             total = Some(match total {
                 None => term,
-                Some(previous) => self.node(
-                    "Add",
-                    &format!("ssr/sum_to_s{k}"),
-                    &[&previous, &term],
-                    vec![],
-                )?,
+                Some(previous) => {
+                    let name = format!("ssr/sum_to_s{k}");
+                    self.model.plain_node("Add", &name, &[&previous, &term])?
+                }
             });
         }
         let total = total.context("internal: SSR-Net has no stage")?;
-        self.node("Mul", "ssr/scaled", &[&total, &v], vec![])
+        self.model.plain_node("Mul", "ssr/scaled", &[&total, &v])
     }
 }
 

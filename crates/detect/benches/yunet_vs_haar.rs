@@ -11,7 +11,8 @@ mod yunet_common;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use detect::{DetectorConfig, DetectorKind, FaceDetector, build_detector};
+use detect::{DetectorConfig, DetectorKind, FaceDetector, bgr_view, build_detector};
+use face::BgrImage;
 use opencv::core::{BORDER_CONSTANT, Mat, Scalar, copy_make_border};
 use opencv::prelude::*;
 
@@ -65,12 +66,16 @@ fn bench_frames(
     mut detector: Box<dyn FaceDetector>,
     frames: &[Mat],
 ) {
+    let views: Vec<BgrImage<'_>> = frames
+        .iter()
+        .map(|frame| bgr_view(frame).expect("a BGR frame"))
+        .collect();
     // Warm up outside the measurement: YuNet builds its plan on the first frame of a size.
-    detector.detect(&frames[0]).expect("warm-up");
+    detector.detect(&views[0]).expect("warm-up");
     let mut next = 0;
     c.bench_function(name, |b| {
         b.iter(|| {
-            let frame = &frames[next % frames.len()];
+            let frame = &views[next % views.len()];
             next += 1;
             black_box(detector.detect(black_box(frame)).expect("detect"))
         })

@@ -3,15 +3,16 @@
 
 use std::path::Path;
 
-use face::{Detection, FaceBox, ImageSize};
+use face::{BgrImage, Detection, FaceBox, ImageSize};
 use opencv::core::{CV_32F, Mat, Scalar, Size};
 use opencv::dnn::{self, Net, NetTrait, NetTraitConst};
 use opencv::prelude::*;
 
 use crate::config::DnnConfig;
-use crate::detector::{FaceDetector, check_bgr_frame};
+use crate::detector::FaceDetector;
 use crate::error::DetectError;
 use crate::models::{require_file, utf8_path};
+use crate::opencv_frame::MatBuffer;
 
 /// What the frozen graph is, for messages.
 const WHAT_MODEL: &str = "DNN face detector graph";
@@ -80,6 +81,7 @@ pub fn ssd_detections(output: &[f32], frame: ImageSize, threshold: f32) -> Vec<D
 pub struct DnnDetector {
     net: Net,
     config: DnnConfig,
+    frame: MatBuffer,
     blob: Mat,
 }
 
@@ -109,6 +111,7 @@ impl DnnDetector {
         Ok(Self {
             net,
             config: config.clone(),
+            frame: MatBuffer::default(),
             blob: Mat::default(),
         })
     }
@@ -120,8 +123,8 @@ impl DnnDetector {
 }
 
 impl FaceDetector for DnnDetector {
-    fn detect(&mut self, frame_bgr: &Mat) -> Result<Vec<Detection>, DetectError> {
-        check_bgr_frame(frame_bgr)?;
+    fn detect(&mut self, frame: &BgrImage<'_>) -> Result<Vec<Detection>, DetectError> {
+        let frame_bgr = self.frame.fill(frame)?;
         let c = &self.config;
         let [m0, m1, m2] = c.mean;
         dnn::blob_from_image_to(

@@ -18,7 +18,7 @@ pub enum DetectError {
         path: PathBuf,
     },
 
-    /// OpenCV could not load a model file that exists.
+    /// A model file that exists could not be loaded (by OpenCV or tract).
     #[error(
         "cannot load {what} {}: {reason}; delete it and {FETCH_MODELS_HINT}",
         path.display()
@@ -28,7 +28,7 @@ pub enum DetectError {
         what: &'static str,
         /// The file that failed to load.
         path: PathBuf,
-        /// What OpenCV reported, or why the loaded model is unusable.
+        /// What the loader reported, or why the loaded model is unusable.
         reason: String,
     },
 
@@ -43,10 +43,12 @@ pub enum DetectError {
         expected: &'static str,
     },
 
-    /// The frame given to a detector is not a non-empty 8-bit 3-channel (BGR) image.
+    /// An OpenCV image given for detection is not a non-empty, continuous 8-bit 3-channel (BGR)
+    /// image (see [`crate::bgr_view`]).
+    #[cfg(feature = "opencv")]
     #[error(
         "cannot detect faces in a {width}x{height} frame of OpenCV type {mat_type}: \
-         pass a non-empty 8-bit BGR image (CV_8UC3)"
+         pass a non-empty, continuous 8-bit BGR image (CV_8UC3)"
     )]
     InvalidFrame {
         /// Frame width in pixels.
@@ -81,7 +83,18 @@ pub enum DetectError {
         reason: String,
     },
 
+    /// The configuration selects a detector this build of the crate does not have.
+    #[error(
+        "the {kind} detector needs OpenCV, and this program was built without it (the `opencv` \
+         feature of the `detect` crate): choose `kind = \"yunet\"` or build with the feature"
+    )]
+    Unavailable {
+        /// The detector the configuration names.
+        kind: crate::DetectorKind,
+    },
+
     /// An OpenCV call failed while detecting.
+    #[cfg(feature = "opencv")]
     #[error("OpenCV failed to {operation}: {source}")]
     OpenCv {
         /// What was being done, e.g. "convert the frame to grayscale".
@@ -92,6 +105,7 @@ pub enum DetectError {
     },
 }
 
+#[cfg(feature = "opencv")]
 impl DetectError {
     /// Wraps an OpenCV error with what was being done.
     pub(crate) fn opencv(operation: &'static str) -> impl FnOnce(opencv::Error) -> Self {

@@ -3,15 +3,16 @@
 
 use std::path::Path;
 
-use face::{Detection, FaceBox};
+use face::{BgrImage, Detection, FaceBox};
 use opencv::core::{Mat, Rect, Size, Vector};
 use opencv::imgproc;
 use opencv::objdetect::{CascadeClassifier, CascadeClassifierTrait, CascadeClassifierTraitConst};
 
 use crate::config::{HaarConfig, ObjectSize};
-use crate::detector::{FaceDetector, check_bgr_frame};
+use crate::detector::FaceDetector;
 use crate::error::DetectError;
 use crate::models::{require_file, utf8_path};
+use crate::opencv_frame::MatBuffer;
 
 /// What the cascade file is, for messages.
 const WHAT: &str = "Haar cascade";
@@ -27,6 +28,7 @@ const NO_SIZE_LIMIT: Size = Size {
 pub struct HaarDetector {
     classifier: CascadeClassifier,
     config: HaarConfig,
+    frame: MatBuffer,
     gray: Mat,
     rects: Vector<Rect>,
 }
@@ -54,6 +56,7 @@ impl HaarDetector {
         Ok(Self {
             classifier,
             config: config.clone(),
+            frame: MatBuffer::default(),
             gray: Mat::default(),
             rects: Vector::new(),
         })
@@ -70,8 +73,8 @@ fn cv_size(size: Option<ObjectSize>) -> Size {
 }
 
 impl FaceDetector for HaarDetector {
-    fn detect(&mut self, frame_bgr: &Mat) -> Result<Vec<Detection>, DetectError> {
-        check_bgr_frame(frame_bgr)?;
+    fn detect(&mut self, frame: &BgrImage<'_>) -> Result<Vec<Detection>, DetectError> {
+        let frame_bgr = self.frame.fill(frame)?;
         imgproc::cvt_color_def(frame_bgr, &mut self.gray, imgproc::COLOR_BGR2GRAY)
             .map_err(DetectError::opencv("convert the frame to grayscale"))?;
         self.classifier

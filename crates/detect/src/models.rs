@@ -33,6 +33,7 @@ pub(crate) fn require_file(what: &'static str, path: &Path) -> Result<(), Detect
 }
 
 /// The path as a UTF-8 string for OpenCV, which takes `&str` file names.
+#[cfg(feature = "opencv")]
 pub(crate) fn utf8_path<'a>(what: &'static str, path: &'a Path) -> Result<&'a str, DetectError> {
     path.to_str().ok_or_else(|| DetectError::ModelLoad {
         what,

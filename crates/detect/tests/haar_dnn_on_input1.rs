@@ -9,7 +9,7 @@ mod pipeline_common;
 use detect::dnn::NormalizedBox;
 use detect::{
     DEFAULT_DNN_CONFIDENCE, DEFAULT_DNN_MODEL, DEFAULT_HAAR_CASCADE, DetectorConfig, DetectorKind,
-    FaceDetector, build_detector,
+    FaceDetector, bgr_view, build_detector,
 };
 use face::FaceBox;
 use pipeline_common::{
@@ -22,7 +22,7 @@ fn detect_all(detector: &mut dyn FaceDetector, video: &str) -> Vec<Vec<FaceBox>>
         .iter()
         .map(|frame| {
             detector
-                .detect(frame)
+                .detect(&bgr_view(frame).expect("a BGR frame"))
                 .expect("detect")
                 .iter()
                 .map(|d| d.face)
@@ -158,7 +158,9 @@ fn dnn_confidences_match_the_originals_scores() {
     let mut compared = 0;
     let mut max_difference = 0.0f32;
     for (frame, original) in processing_frames("input1.mp4").iter().zip(&theirs) {
-        let ours = dnn.detect(frame).expect("detect");
+        let ours = dnn
+            .detect(&bgr_view(frame).expect("a BGR frame"))
+            .expect("detect");
         for detection in &ours {
             let confidence = detection.confidence.expect("the SSD has a score");
             assert!(confidence >= DEFAULT_DNN_CONFIDENCE, "{detection:?}");
@@ -184,7 +186,8 @@ fn dnn_confidences_match_the_originals_scores() {
 fn detectors_are_reused_across_frames_and_sizes() {
     let mut haar = detector(DetectorKind::Haar, DEFAULT_HAAR_CASCADE);
     let frames = processing_frames("input1.mp4");
-    let first = haar.detect(&frames[0]).expect("detect");
+    let view = |frame| bgr_view(frame).expect("a BGR frame");
+    let first = haar.detect(&view(&frames[0])).expect("detect");
     // A differently sized frame in between must not disturb the reusable buffers.
     let mut larger = opencv::core::Mat::default();
     opencv::imgproc::resize(
@@ -196,24 +199,21 @@ fn detectors_are_reused_across_frames_and_sizes() {
         opencv::imgproc::INTER_LINEAR,
     )
     .expect("resize");
-    let on_larger = haar.detect(&larger).expect("detect on the larger frame");
+    let on_larger = haar
+        .detect(&view(&larger))
+        .expect("detect on the larger frame");
     assert_eq!(on_larger.len(), 1, "{on_larger:?}");
-    assert_eq!(haar.detect(&frames[0]).expect("detect again"), first);
+    assert_eq!(haar.detect(&view(&frames[0])).expect("detect again"), first);
 }
 
 #[test]
 fn frames_that_are_not_bgr_are_rejected_not_crashed_on() {
+    // The detectors take a `BgrImage`; an OpenCV frame that is not one is refused on the way in.
     use opencv::core::{CV_8UC1, Mat, Scalar};
-    for (kind, file) in [
-        (DetectorKind::Haar, DEFAULT_HAAR_CASCADE),
-        (DetectorKind::Dnn, DEFAULT_DNN_MODEL),
-    ] {
-        let mut d = detector(kind, file);
-        let err = d.detect(&Mat::default()).expect_err("empty frame");
-        assert!(err.to_string().contains("0x0"), "{err}");
-        let gray =
-            Mat::new_rows_cols_with_default(20, 30, CV_8UC1, Scalar::all(0.0)).expect("allocate");
-        let err = d.detect(&gray).expect_err("grayscale frame");
-        assert!(err.to_string().contains("30x20"), "{err}");
-    }
+    let err = bgr_view(&Mat::default()).expect_err("empty frame");
+    assert!(err.to_string().contains("0x0"), "{err}");
+    let gray =
+        Mat::new_rows_cols_with_default(20, 30, CV_8UC1, Scalar::all(0.0)).expect("allocate");
+    let err = bgr_view(&gray).expect_err("grayscale frame");
+    assert!(err.to_string().contains("30x20"), "{err}");
 }

@@ -157,7 +157,9 @@ fn yunet_agrees_with_opencv_face_detector_yn_within_two_pixels() {
             "{} frame {} at {}x{}",
             case.video, expected.index, case.input_width, case.input_height
         );
-        let faces = detector.detect_faces(&input).expect("detect_faces");
+        let faces = detector
+            .detect_faces(&detect::bgr_view(&input).expect("a BGR frame"))
+            .expect("detect_faces");
         assert_eq!(
             faces.len(),
             expected.faces.len(),

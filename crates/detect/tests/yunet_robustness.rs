@@ -6,8 +6,9 @@ mod yunet_common;
 use std::path::PathBuf;
 
 use detect::{
-    DetectError, DetectorConfig, DetectorKind, YunetConfig, YunetDetector, build_detector,
+    DetectError, DetectorConfig, DetectorKind, YunetConfig, YunetDetector, bgr_view, build_detector,
 };
+use face::BgrImage;
 use opencv::core::{CV_8UC1, CV_8UC3, Mat, Rect, Scalar};
 use opencv::prelude::*;
 use yunet_common::{decode_all, models_dir_with_yunet, resize, test_video, to_processing_frame};
@@ -82,16 +83,16 @@ fn invalid_thresholds_are_rejected_before_loading() {
 
 #[test]
 fn empty_and_grey_frames_are_errors_not_panics() {
-    let mut detector = build_detector(&yunet_config(), &models_dir_with_yunet()).expect("YuNet");
+    // The detector takes a `BgrImage`; an OpenCV frame that is not one is refused on the way in.
     let empty = Mat::default();
     assert!(matches!(
-        detector.detect(&empty),
+        bgr_view(&empty),
         Err(DetectError::InvalidFrame { .. })
     ));
     let grey =
         Mat::new_rows_cols_with_default(302, 539, CV_8UC1, Scalar::all(128.0)).expect("grey frame");
     assert!(matches!(
-        detector.detect(&grey),
+        bgr_view(&grey),
         Err(DetectError::InvalidFrame { .. })
     ));
 }
@@ -103,7 +104,7 @@ fn tiny_and_odd_sized_frames_run_and_find_nothing() {
         let frame = Mat::new_rows_cols_with_default(height, width, CV_8UC3, Scalar::all(90.0))
             .expect("flat frame");
         let detections = detector
-            .detect(&frame)
+            .detect(&bgr_view(&frame).expect("a BGR frame"))
             .expect("a tiny frame is valid input");
         assert!(detections.is_empty(), "{width}x{height}: {detections:?}");
     }
@@ -113,8 +114,10 @@ fn tiny_and_odd_sized_frames_run_and_find_nothing() {
 fn alternating_frame_sizes_give_the_same_faces_as_fresh_detectors() {
     let models = models_dir_with_yunet();
     let config = YunetConfig::default();
-    let small = first_frame_of_input1();
-    let large = resize(&small, 800, 450);
+    let small_frame = first_frame_of_input1();
+    let large_frame = resize(&small_frame, 800, 450);
+    let small = bgr_view(&small_frame).expect("a BGR frame");
+    let large = bgr_view(&large_frame).expect("a BGR frame");
     let expected_small = YunetDetector::new(&config, &models)
         .expect("YuNet")
         .detect_faces(&small)
@@ -143,7 +146,8 @@ fn alternating_frame_sizes_give_the_same_faces_as_fresh_detectors() {
 #[test]
 fn a_region_of_a_larger_image_is_read_through_its_stride() {
     let frame = first_frame_of_input1();
-    // The same pixels as a non-continuous view into a wider canvas.
+    // The same pixels as a region of a wider canvas, viewed in place: rows stay
+    // `canvas.cols() * 3` bytes apart.
     let mut canvas = Mat::new_rows_cols_with_default(
         frame.rows() + 20,
         frame.cols() + 50,
@@ -156,28 +160,21 @@ fn a_region_of_a_larger_image_is_read_through_its_stride() {
         let mut view = Mat::roi_mut(&mut canvas, region).expect("canvas region");
         frame.copy_to(&mut view).expect("copy into the region");
     }
-    // A plain `Mat` header over the canvas pixels (what a C++ ROI is): rows stay
-    // `canvas.cols() * 3` bytes apart.
-    let step = *canvas.mat_step().first().expect("row step");
-    let start = canvas
-        .ptr_mut(region.y)
-        .expect("canvas row")
-        .wrapping_add(3 * region.x as usize);
-    // SAFETY: `start` points into `canvas`, which outlives `view` and is not touched while `view`
-    // exists; the region lies inside the canvas, so every row read stays inside its buffer.
-    let view = unsafe {
-        Mat::new_rows_cols_with_data_unsafe(
-            region.height,
-            region.width,
-            CV_8UC3,
-            start.cast(),
-            step,
-        )
-    }
+    let canvas_bytes = canvas.data_bytes().expect("continuous canvas");
+    let stride = 3 * canvas.cols() as usize;
+    let start = region.y as usize * stride + 3 * region.x as usize;
+    let view = BgrImage::new(
+        region.width as usize,
+        region.height as usize,
+        stride,
+        &canvas_bytes[start..],
+    )
     .expect("view over the canvas");
-    assert!(!view.is_continuous());
+    assert!(view.stride() > 3 * view.width());
     let mut detector = build_detector(&yunet_config(), &models_dir_with_yunet()).expect("YuNet");
-    let direct = detector.detect(&frame).expect("direct");
+    let direct = detector
+        .detect(&bgr_view(&frame).expect("a BGR frame"))
+        .expect("direct");
     let through_view = detector.detect(&view).expect("region view");
     assert_eq!(direct.len(), 1);
     assert_eq!(through_view, direct);

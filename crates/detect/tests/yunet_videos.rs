@@ -4,7 +4,7 @@
 
 mod yunet_common;
 
-use detect::{DetectorConfig, DetectorKind, FaceDetector, build_detector};
+use detect::{DetectorConfig, DetectorKind, FaceDetector, bgr_view, build_detector};
 use face::FaceBox;
 use opencv::prelude::*;
 use serde::Deserialize;
@@ -74,7 +74,9 @@ fn yunet_finds_the_face_in_input1_and_overlaps_the_original_haar_box() {
     for (index, (frame, haar_boxes)) in frames.iter().zip(&haar).enumerate() {
         let small = to_processing_frame(frame);
         assert_eq!((small.cols(), small.rows()), (539, 302));
-        let detections = detector.detect(&small).expect("detect");
+        let detections = detector
+            .detect(&bgr_view(&small).expect("a BGR frame"))
+            .expect("detect");
         assert!(
             detections.len() <= 1,
             "frame {index}: one person, but {detections:?}"
@@ -141,7 +143,9 @@ fn yunet_finds_both_the_man_and_the_girl_in_most_frames_and_nothing_else() {
     let mut both = 0;
     for (index, frame) in frames.iter().enumerate() {
         let small = to_processing_frame(frame);
-        let detections = detector.detect(&small).expect("detect");
+        let detections = detector
+            .detect(&bgr_view(&small).expect("a BGR frame"))
+            .expect("detect");
         assert!(detections.len() <= 2, "frame {index}: {detections:?}");
         if let [a, b] = detections.as_slice() {
             assert!(

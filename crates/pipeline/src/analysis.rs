@@ -9,7 +9,6 @@ use estimate::{ChipSource, Estimator, FaceEstimate, FaceInput};
 use face::{BgrImage, Detection, Estimate, FaceBox, ImageSize, Landmarks, Point};
 use opencv::core::{Mat, Size};
 use opencv::imgproc;
-use opencv::prelude::*;
 use track::Tracker;
 
 use crate::error::PipelineError;
@@ -125,9 +124,10 @@ impl FaceFinder {
         )
         .context("cannot shrink the frame to the processing size")?;
         let resized = Instant::now();
+        let small_frame = frame_view(&self.small_frame)?;
         let detections = self
             .detector
-            .detect(&self.small_frame)
+            .detect(&small_frame)
             .context("face detection failed")?;
         let times = FindTimes {
             resize: resized - started,
@@ -191,14 +191,9 @@ fn landmarks_in_original(
     Landmarks::new(landmarks.scheme(), mapped).ok()
 }
 
-/// Views a continuous BGR frame as the estimators' frame, without copying.
+/// Views a continuous BGR frame as the detectors and the estimators take it, without copying.
 pub fn frame_view(frame: &Mat) -> Result<BgrImage<'_>> {
-    let pixels = frame
-        .data_bytes()
-        .context("the frame is not a continuous 8-bit BGR image")?;
-    let stride = frame.step1(0).context("cannot read the frame stride")? * frame.elem_size1();
-    BgrImage::new(frame.cols() as usize, frame.rows() as usize, stride, pixels)
-        .context("cannot view the frame")
+    detect::bgr_view(frame).context("the frame is not a continuous 8-bit BGR image")
 }
 
 /// The estimator's inputs for `faces` of `frame`.

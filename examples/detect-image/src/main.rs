@@ -49,7 +49,8 @@ fn run() -> Result<(), String> {
     };
     let mut detector = detect::build_detector(&config, &face::default_models_dir())
         .map_err(|err| err.to_string())?;
-    let faces = detector.detect(&image).map_err(|err| err.to_string())?;
+    let frame = detect::bgr_view(&image).map_err(|err| err.to_string())?;
+    let faces = detector.detect(&frame).map_err(|err| err.to_string())?;
     println!("x1,y1,x2,y2,confidence");
     for detection in faces {
         let confidence = detection

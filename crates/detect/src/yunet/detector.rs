@@ -2,9 +2,7 @@
 
 use std::path::Path;
 
-use face::{Detection, FaceBox, LandmarkScheme, Landmarks};
-use opencv::core::{Mat, Vec3b};
-use opencv::prelude::*;
+use face::{BgrImage, Detection, FaceBox, LandmarkScheme, Landmarks};
 use tract_onnx::prelude::TValue;
 
 use super::config::YunetConfig;
@@ -15,7 +13,7 @@ use super::model::{OUTPUT_NAMES, YunetModel};
 use super::nms::{NmsParams, NonMaxSuppression};
 use super::preprocess::write_row;
 use super::session::Session;
-use crate::detector::{FaceDetector, check_bgr_frame};
+use crate::detector::FaceDetector;
 use crate::error::DetectError;
 
 /// How many input sizes keep a ready plan. A video has one frame size; a directory of videos may
@@ -63,21 +61,14 @@ impl YunetDetector {
     /// The faces in a BGR 8-bit frame exactly as OpenCV's `FaceDetectorYN::detect` reports them
     /// for the same frame (float boxes, landmarks and scores, best score first). The slice lives
     /// until the next call.
-    pub fn detect_faces(&mut self, frame_bgr: &Mat) -> Result<&[YunetFace], DetectError> {
-        check_bgr_frame(frame_bgr)?;
-        let width = frame_bgr.cols();
-        let height = frame_bgr.rows();
-        let size = InputSize::padded_for(
-            width.unsigned_abs() as usize,
-            height.unsigned_abs() as usize,
-        );
+    pub fn detect_faces(&mut self, frame: &BgrImage<'_>) -> Result<&[YunetFace], DetectError> {
+        let size = InputSize::padded_for(frame.width(), frame.height());
         let session = self.session_for(size)?;
         let outputs = session.run(|tensor| {
-            for y in 0..height {
-                let row = frame_bgr
-                    .at_row::<Vec3b>(y)
-                    .map_err(DetectError::opencv("read a frame row for YuNet"))?;
-                write_row(tensor, size, y.unsigned_abs() as usize, row);
+            for y in 0..frame.height() {
+                if let Some(row) = frame.row(y) {
+                    write_row(tensor, size, y, row);
+                }
             }
             Ok(())
         })?;
@@ -148,11 +139,11 @@ impl FaceDetector for YunetDetector {
     /// [`YunetDetector::detect_faces`], each box squared when `square_boxes` is on, rounded to
     /// whole pixels (`x2 = x + w`) and clipped to the frame; a box left empty by clipping is
     /// dropped.
-    fn detect(&mut self, frame_bgr: &Mat) -> Result<Vec<Detection>, DetectError> {
-        let width = frame_bgr.cols();
-        let height = frame_bgr.rows();
+    fn detect(&mut self, frame: &BgrImage<'_>) -> Result<Vec<Detection>, DetectError> {
+        let side = |pixels: usize| i32::try_from(pixels).unwrap_or(i32::MAX);
+        let (width, height) = (side(frame.width()), side(frame.height()));
         let square = self.square_boxes;
-        let faces = self.detect_faces(frame_bgr)?;
+        let faces = self.detect_faces(frame)?;
         Ok(faces
             .iter()
             .map(|face| if square { squared(face) } else { *face })

@@ -43,7 +43,7 @@ impl FrameLoop<'_> {
         sinks: &mut [Box<dyn FrameSink>],
         stop: &AtomicBool,
     ) -> Result<PassEnd> {
-        while let Some(detected) = frames.next() {
+        for detected in frames.by_ref() {
             if stop.load(Ordering::SeqCst) {
                 tracing::warn!("stop requested: finalising the outputs written so far");
                 return Ok(PassEnd::StopRequested);

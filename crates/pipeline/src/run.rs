@@ -240,7 +240,7 @@ fn count_detections(
     stop: &AtomicBool,
     stats: &mut RunStats,
 ) -> Result<()> {
-    while let Some(detected) = frames.next() {
+    for detected in frames.by_ref() {
         if stop.load(Ordering::SeqCst) {
             break;
         }

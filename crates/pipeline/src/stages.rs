@@ -58,9 +58,13 @@ impl DecodeThread {
     pub fn lost_frames(&self) -> Arc<AtomicU64> {
         Arc::clone(&self.lost_frames)
     }
+}
+
+impl Iterator for DecodeThread {
+    type Item = Result<Decoded>;
 
     /// The next frame, `None` at the end of the input.
-    pub fn next(&mut self) -> Option<Result<Decoded>> {
+    fn next(&mut self) -> Option<Self::Item> {
         self.frames.recv().ok()
     }
 }

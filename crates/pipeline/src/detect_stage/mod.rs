@@ -148,17 +148,6 @@ impl DetectedFrames {
         Ok(Self::Inline { decoder, finder })
     }
 
-    /// The next frame with its faces, `None` at the end of the input (or after an error).
-    pub fn next(&mut self) -> Option<Result<Detected>> {
-        match self {
-            Self::Inline { decoder, finder } => {
-                let decoded = decoder.next()?;
-                Some(decoded.and_then(|decoded| detect_one(finder, decoded)))
-            }
-            Self::Workers(pool) => pool.next(),
-        }
-    }
-
     /// Stops decoding and detection (frames not taken yet are dropped) and hands the finders back,
     /// those added on the way included, for the next pass over the input.
     pub fn finish(self) -> Result<DetectionPlan> {
@@ -171,6 +160,21 @@ impl DetectedFrames {
                 let (finders, growth) = pool.finish()?;
                 Ok(DetectionPlan { finders, growth })
             }
+        }
+    }
+}
+
+impl Iterator for DetectedFrames {
+    type Item = Result<Detected>;
+
+    /// The next frame with its faces, `None` at the end of the input (or after an error).
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Self::Inline { decoder, finder } => {
+                let decoded = decoder.next()?;
+                Some(decoded.and_then(|decoded| detect_one(finder, decoded)))
+            }
+            Self::Workers(pool) => pool.next(),
         }
     }
 }

@@ -6,6 +6,7 @@ use face::{BgrImage, Estimate};
 
 use crate::aligned::AlignedNets;
 use crate::alignment::MAX_CHIP_PADDING;
+use crate::backend::Backend;
 use crate::caffe::CaffeNets;
 use crate::config::{EstimatorConfig, EstimatorKind, MAX_PADDING_RATIO};
 use crate::error::EstimateError;
@@ -14,16 +15,6 @@ use crate::face_input::{ChipSource, FaceEstimate, FaceInput};
 use crate::flip::MirroredImage;
 use crate::models::ModelPaths;
 use crate::ssrnet::SsrNet;
-
-/// What every backend (pair of nets) provides to [`Estimator`].
-pub(crate) trait Backend: Send + Sync + std::fmt::Debug {
-    /// One estimate per face, in order; all faces go through each net as one batch.
-    fn estimate(&self, faces: &[BgrImage<'_>]) -> Result<Vec<Estimate>, EstimateError>;
-    /// The files the nets were loaded from.
-    fn model_paths(&self) -> &ModelPaths;
-    /// Which threads run the age and gender nets, for the start-up log.
-    fn threads(&self) -> String;
-}
 
 /// The nets behind an [`Estimator`].
 #[derive(Debug)]

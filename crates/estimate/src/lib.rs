@@ -27,6 +27,7 @@
 
 mod aligned;
 mod alignment;
+mod backend;
 pub mod caffe;
 mod config;
 mod denormals;

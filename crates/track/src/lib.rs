@@ -51,6 +51,7 @@ mod reestimation;
 mod smoothing;
 mod stable;
 mod track;
+mod track_id;
 mod tracker;
 
 pub use config::{
@@ -61,4 +62,5 @@ pub use error::TrackError;
 pub use reestimation::{EstimateDecision, EstimateReason, ReestimationPolicy};
 pub use smoothing::{AgeGroupSmoothing, AgeSmoothing, GenderSmoothing};
 pub use stable::StableEstimate;
-pub use tracker::{TrackAssignment, TrackId, TrackSnapshot, Tracker};
+pub use track_id::TrackId;
+pub use tracker::{TrackAssignment, TrackSnapshot, Tracker};

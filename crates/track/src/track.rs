@@ -7,7 +7,7 @@ use crate::geometry::{BoxVelocity, TrackBox};
 use crate::reestimation::LastEstimate;
 use crate::smoothing::{AgeSmoother, GenderSmoother};
 use crate::stable::StableEstimate;
-use crate::tracker::TrackId;
+use crate::track_id::TrackId;
 
 /// Weight of the newest measured velocity in the track's velocity estimate: an equal blend
 /// damps detector jitter while following a real change of direction within two frames.

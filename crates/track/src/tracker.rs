@@ -2,8 +2,6 @@
 //! their IDs through short detection gaps, and decides per face whether to estimate it or reuse
 //! its track's (smoothed) estimate.
 
-use std::fmt;
-
 use face::{AGE_GROUP_COUNT, AgeEstimate, Estimate, FaceBox};
 
 use crate::assignment::{CostMatrix, minimum_cost_assignment};
@@ -13,27 +11,7 @@ use crate::geometry::TrackBox;
 use crate::reestimation::{EstimateDecision, EstimateReason, ReestimationPolicy};
 use crate::stable::StableEstimate;
 use crate::track::Track;
-
-/// A track's stable identifier: 1 for the first track a tracker creates, then 2, 3, ...; never
-/// reused within one tracker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TrackId(u64);
-
-impl TrackId {
-    /// The first ID a tracker hands out.
-    pub const FIRST: TrackId = TrackId(1);
-
-    /// The number behind the ID.
-    pub const fn get(self) -> u64 {
-        self.0
-    }
-}
-
-impl fmt::Display for TrackId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+use crate::track_id::TrackId;
 
 /// The track one input box was assigned to on this frame, and what to do about its estimate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -185,7 +163,7 @@ impl Tracker {
     }
 
     fn start_track(&mut self, bbox: TrackBox, frame: u64) -> TrackAssignment {
-        let id = TrackId(self.next_id);
+        let id = TrackId::new(self.next_id);
         self.next_id += 1;
         tracing::debug!(track = id.get(), frame, "new track");
         self.tracks.push(Track::new(id, bbox, frame, &self.config));

@@ -130,7 +130,7 @@ pub fn estimate_from(gender: &[f32; GENDER_CLASS_COUNT], age: &[f32; AGE_GROUP_C
     }
 }
 
-impl crate::estimator::Backend for CaffeNets {
+impl crate::backend::Backend for CaffeNets {
     fn estimate(&self, faces: &[BgrImage<'_>]) -> Result<Vec<Estimate>, EstimateError> {
         CaffeNets::estimate(self, faces)
     }

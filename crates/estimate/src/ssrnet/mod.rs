@@ -85,7 +85,7 @@ impl SsrNet {
     }
 }
 
-impl crate::estimator::Backend for SsrNet {
+impl crate::backend::Backend for SsrNet {
     fn estimate(&self, faces: &[BgrImage<'_>]) -> Result<Vec<Estimate>, EstimateError> {
         SsrNet::estimate(self, faces)
     }

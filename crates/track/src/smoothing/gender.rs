@@ -124,17 +124,7 @@ mod tests {
     use face::AgeEstimate;
 
     fn ssrnet(score: f32) -> Estimate {
-        Estimate {
-            gender: if score >= 0.5 {
-                Gender::Male
-            } else {
-                Gender::Female
-            },
-            gender_score: score,
-            gender_probabilities: None,
-            age: AgeEstimate::Years(30.0),
-            age_uncertainty: None,
-        }
+        Estimate::from_ssrnet(score, 30.0)
     }
 
     fn caffe(male: f32, female: f32) -> Estimate {

@@ -6,9 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use opencv::core::Mat;
 use opencv::prelude::*;
 
-use crate::analysis::{FaceResult, FrameAnalyzer};
+use crate::analyzer::FrameAnalyzer;
 use crate::detect_stage::DetectedFrames;
 use crate::error::{Context, Result};
+use crate::estimation::FaceResult;
 use crate::sink::{AnalysedFrame, Flow, FrameSink};
 use crate::stats::{RunStats, Stage};
 

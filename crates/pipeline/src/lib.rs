@@ -27,12 +27,14 @@
 //!
 //! The example `examples/pipeline-folder` runs a directory of videos this way.
 
-pub mod analysis;
+pub mod analyzer;
 pub mod completeness;
 pub mod config;
 pub mod detect_stage;
 pub mod error;
+pub mod estimation;
 pub mod eval;
+pub mod finder;
 mod frame_loop;
 pub mod path_clash;
 pub mod records;

@@ -9,7 +9,7 @@ use crate::error::{Context, Result};
 use face::AgeEstimate;
 use serde::Serialize;
 
-use crate::analysis::FaceResult;
+use crate::estimation::FaceResult;
 use crate::sink::{AnalysedFrame, Flow, FrameSink};
 use crate::staged_output::StagedOutput;
 use crate::stats::RunStats;

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use video_io::{OutputTiming, Source, VideoReader};
 
-use crate::analysis::FrameAnalyzer;
+use crate::analyzer::FrameAnalyzer;
 use crate::completeness::warn_if_input_ended_early;
 use crate::config::PipelineConfig;
 use crate::detect_stage::{DetectedFrames, DetectionPlan};

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use crate::error::{Context, Result};
 use detect::DetectorRuntime;
 
-use crate::analysis::{FaceFinder, FrameAnalyzer};
+use crate::analyzer::FrameAnalyzer;
 use crate::config::{AUTO_DETECT_WORKERS, PipelineConfig};
 use crate::detect_stage::{DetectionPlan, FinderFactory, resolve_worker_count};
 use crate::error::PipelineError;
+use crate::finder::FaceFinder;
 
 /// The face finders detection starts with and how it may add more (`processing.detect_workers`):
 /// a fixed count builds that many finders now (one: detection on the frame loop's thread); the

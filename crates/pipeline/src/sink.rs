@@ -5,8 +5,8 @@ use face::ImageSize;
 use opencv::core::Mat;
 use video_io::OutputTiming;
 
-use crate::analysis::FaceResult;
 use crate::error::Result;
+use crate::estimation::FaceResult;
 use crate::staged_output::StagedOutput;
 use crate::stats::RunStats;
 

@@ -6,8 +6,9 @@ use face::{Estimate, FaceBox};
 use opencv::core::Mat;
 use track::{EstimateDecision, Tracker};
 
-use crate::analysis::{FaceResult, FoundFace, estimate_found};
 use crate::error::Result;
+use crate::estimation::{FaceResult, estimate_found};
+use crate::finder::FoundFace;
 
 /// Tracks, estimates where due, and attaches the tracks' stable estimates to the faces.
 pub fn estimate_tracked(

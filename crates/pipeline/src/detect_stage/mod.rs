@@ -20,7 +20,7 @@ mod pool;
 
 use crate::error::{Context, Result};
 
-use crate::analysis::{FaceFinder, FindTimes, FoundFace};
+use crate::finder::{FaceFinder, FindTimes, FoundFace};
 use crate::stages::{DecodeThread, Decoded};
 use pool::{Growth, Work, WorkerFactory, WorkerPool};
 

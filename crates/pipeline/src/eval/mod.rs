@@ -13,9 +13,10 @@ use opencv::imgcodecs;
 use opencv::prelude::*;
 use rayon::prelude::*;
 
-use crate::analysis::{FaceFinder, face_inputs, frame_view};
 use crate::config::PipelineConfig;
 use crate::error::PipelineError;
+use crate::estimation::face_inputs;
+use crate::finder::{FaceFinder, frame_view};
 
 pub use labels::{LabelledImage, read_labels};
 pub use metrics::{AGE_BANDS, Outcome, Report};

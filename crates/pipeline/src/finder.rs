@@ -1,17 +1,14 @@
-//! One frame through the original's steps: shrink, find faces on the small frame, pad the boxes,
-//! map them back, cut the faces from the full-size frame, estimate all of them as one batch.
+//! Finding faces in one frame, as the original does: shrink the frame, run the detector on the
+//! small frame, pad the boxes, map them back to the full-size frame and cut the faces from it.
 
 use std::time::{Duration, Instant};
 
-use crate::error::{Context, Result};
 use detect::FaceDetector;
-use estimate::{ChipSource, Estimator, FaceEstimate, FaceInput};
-use face::{BgrImage, Detection, Estimate, FaceBox, ImageSize, Landmarks, Point};
+use face::{BgrImage, Detection, FaceBox, ImageSize, Landmarks, Point};
 use opencv::core::{Mat, Size};
 use opencv::imgproc;
-use track::Tracker;
 
-use crate::error::PipelineError;
+use crate::error::{Context, PipelineError, Result};
 use crate::stats::{RunStats, Stage};
 
 /// Time [`FaceFinder::find`] spent on one frame, for the run's statistics.
@@ -48,30 +45,6 @@ pub struct FoundFace {
     pub face_box_original: FaceBox,
     /// The detector's landmarks in original-frame pixels (YuNet).
     pub landmarks: Option<Landmarks>,
-}
-
-/// One face found and estimated in a frame.
-#[derive(Debug, Clone)]
-pub struct FaceResult {
-    /// What the detector returned, in processing-frame pixels, unpadded.
-    pub detection: Detection,
-    /// The padded box in processing-frame pixels (what the original program reports).
-    pub box_processing: FaceBox,
-    /// The padded box in original-frame pixels (inclusive corners).
-    pub box_original: FaceBox,
-    /// Gender and age (smoothed over the track when `smoothed`).
-    pub estimate: Estimate,
-    /// Track ID when tracking is on.
-    pub track_id: Option<u64>,
-    /// Whether `estimate` was smoothed over the track rather than taken from this frame alone.
-    pub smoothed: bool,
-    /// Whether the track's earlier estimate was reused instead of running the nets on this frame.
-    pub reused: bool,
-    /// The landmarks the estimator aligned the face on, in original-frame pixels.
-    pub landmarks: Option<Landmarks>,
-    /// What the estimator's nets were given (crop, aligned chip, or the box when landmarks
-    /// were unusable); `None` when the track's earlier estimate was reused.
-    pub chip_source: Option<ChipSource>,
 }
 
 /// Finds faces: shrinks the frame, runs the detector, pads and maps the boxes back. Owns its
@@ -194,100 +167,4 @@ fn landmarks_in_original(
 /// Views a continuous BGR frame as the detectors and the estimators take it, without copying.
 pub fn frame_view(frame: &Mat) -> Result<BgrImage<'_>> {
     detect::bgr_view(frame).context("the frame is not a continuous 8-bit BGR image")
-}
-
-/// The estimator's inputs for `faces` of `frame`.
-pub fn face_inputs<'a, 'f>(
-    frame: BgrImage<'a>,
-    faces: impl IntoIterator<Item = &'f FoundFace>,
-) -> Vec<FaceInput<'a>> {
-    faces
-        .into_iter()
-        .map(|face| FaceInput {
-            frame,
-            face_box: face.face_box_original,
-            crop: face.crop,
-            landmarks: face.landmarks.clone(),
-        })
-        .collect()
-}
-
-/// Estimates `faces` of `frame` as one batch per net.
-pub fn estimate_found(
-    estimator: &Estimator,
-    frame: &Mat,
-    faces: &[&FoundFace],
-) -> Result<Vec<FaceEstimate>> {
-    if faces.is_empty() {
-        return Ok(Vec::new());
-    }
-    let inputs = face_inputs(frame_view(frame)?, faces.iter().copied());
-    estimator
-        .estimate_faces(&inputs)
-        .context("gender and age estimation failed")
-}
-
-/// Estimates every found face of `frame` with one batch per net.
-pub fn estimate_faces(
-    estimator: &Estimator,
-    frame: &Mat,
-    faces: Vec<FoundFace>,
-) -> Result<Vec<FaceResult>> {
-    if faces.is_empty() {
-        return Ok(Vec::new());
-    }
-    let estimates = estimate_found(estimator, frame, &faces.iter().collect::<Vec<_>>())?;
-    Ok(faces
-        .into_iter()
-        .zip(estimates)
-        .map(|(face, estimated)| FaceResult {
-            detection: face.detection,
-            box_processing: face.box_processing,
-            box_original: face.box_original,
-            estimate: estimated.estimate,
-            track_id: None,
-            smoothed: false,
-            reused: false,
-            landmarks: estimated.landmarks,
-            chip_source: Some(estimated.source),
-        })
-        .collect())
-}
-
-/// Estimates the faces found in video frames, through the tracker when labels are stabilised.
-pub struct FrameAnalyzer {
-    estimator: Estimator,
-    tracker: Option<Tracker>,
-}
-
-impl FrameAnalyzer {
-    /// Wraps a ready estimator, and a tracker when labels are to be stabilised.
-    pub fn new(estimator: Estimator, tracker: Option<Tracker>) -> Self {
-        Self { estimator, tracker }
-    }
-
-    /// The estimator's padding ratio, which the face finders must apply to their boxes.
-    pub fn padding_ratio(&self) -> f32 {
-        self.estimator.padding_ratio()
-    }
-
-    /// Which threads run the estimator's age and gender nets (see [`Estimator::threads`]).
-    pub fn estimator_threads(&self) -> String {
-        self.estimator.threads()
-    }
-
-    /// Estimates the `faces` found in the BGR `frame` (frames must come in order when tracking).
-    pub fn analyze(
-        &mut self,
-        frame: &Mat,
-        faces: Vec<FoundFace>,
-        stats: &mut RunStats,
-    ) -> Result<Vec<FaceResult>> {
-        stats.time(Stage::Estimate, || match self.tracker.as_mut() {
-            Some(tracker) => {
-                crate::tracking::estimate_tracked(tracker, &self.estimator, frame, faces)
-            }
-            None => estimate_faces(&self.estimator, frame, faces),
-        })
-    }
 }

@@ -3,7 +3,7 @@
 from PyPI), each frame shrunk to the original's processing size, converted to grayscale and run
 through `CascadeClassifier.detectMultiScale(gray, 1.1, 5)`, as the original's `findFaces`.
 
-Used by `cargo xtask bench`, so the fixed reference figures of issue #7 (Haar 31.7 ms per frame,
+Used by `cargo xtask bench`, so the original program's reference figures (Haar 31.7 ms per frame,
 8.4 FPS for the whole original program) can be set beside what the same OpenCV code does on the
 machine the benchmark ran on. Run it through `scripts/bench/py.sh original_haar.py`, which
 creates a virtual environment under target/ with opencv-python-headless.

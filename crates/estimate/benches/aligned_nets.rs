@@ -1,4 +1,4 @@
-//! The nets of the aligned estimators (issue #20) alone, per call at batch 1, 4 and 16 on real
+//! The nets of the aligned estimators alone, per call at batch 1, 4 and 16 on real
 //! face crops (the parity crops of `../shared/parity`, cycled, resized to each net's input): the
 //! Cydral (dlib) age and gender nets and face-api.js's AgeGenderNet (skipped with a message while
 //! its converted ONNX file is missing).
@@ -17,11 +17,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use estimate::default_models_dir;
 use estimate::preprocess::resize_bilinear;
 use tract_onnx::prelude::*;
 
-/// Batch sizes measured (as the SSR-Net comparison, issue #7).
+/// Batch sizes measured (the same as the SSR-Net bench, so the two compare).
 const BATCH_SIZES: [usize; 3] = [1, 4, 16];
 /// Per-channel RGB means subtracted before dividing by [`SCALE`]: the Cydral nets'
 /// (`cydral-manifest.json`: 122.781998, 117.000999, 104.297997, the same `f32`s) and
@@ -143,7 +142,7 @@ fn aligned_nets(c: &mut Criterion) {
         .iter()
         .map(|f| common::read_png_as_bgr(&common::parity_file(&f.crop_png)))
         .collect();
-    let dir = default_models_dir();
+    let dir = test_data::models_dir();
     let mut group = c.benchmark_group("aligned_nets");
     group
         .sample_size(20)

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use estimate::caffe::{CAFFE_INPUT_SIZE, CAFFE_MEAN_BGR, caffe_blob};
-use estimate::{BgrImage, CaffeNets, FETCH_MODELS_HINT, default_models_dir};
+use estimate::{BgrImage, CaffeNets};
 use opencv::core::{CV_32F, Mat, Scalar, Size, Vector};
 use opencv::dnn;
 use opencv::prelude::*;
@@ -23,20 +23,11 @@ const FACE: &str = "parity/extra_astronaut_face_crop.png";
 const BATCH: usize = 6;
 
 fn shared_dir() -> PathBuf {
-    std::env::var_os("AGENDER_SHARED")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+    test_data::shared_dir()
 }
 
 fn model(file: &str) -> PathBuf {
-    let path = default_models_dir().join(file);
-    assert!(
-        path.is_file(),
-        "{} is missing: {FETCH_MODELS_HINT}",
-        path.display()
-    );
-    path
+    test_data::model(file)
 }
 
 fn read_face() -> Mat {

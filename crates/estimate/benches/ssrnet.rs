@@ -16,10 +16,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use estimate::{Estimator, EstimatorConfig, SsrNet, default_models_dir};
+use estimate::{Estimator, EstimatorConfig, SsrNet};
 use tract_onnx::prelude::*;
 
-/// Batch sizes measured (issues #2 and #7).
+/// Batch sizes measured: one face, a small group, a crowd.
 const BATCH_SIZES: [usize; 3] = [1, 4, 16];
 /// Per-face input of both nets: NHWC 64x64 BGR (docs/models.md).
 const ITEM_SHAPE: [usize; 3] = [64, 64, 3];
@@ -48,7 +48,7 @@ fn plan(path: &Path, batch: usize) -> Arc<TypedRunnableModel> {
 
 fn ssrnet_nets(c: &mut Criterion) {
     common::load_ssrnet(); // fails with the fetch command if the models are missing
-    let dir = default_models_dir();
+    let dir = test_data::models_dir();
     let age = dir.join(estimate::SSRNET_AGE_MODEL);
     let gender = dir.join(estimate::SSRNET_GENDER_MODEL);
     let pair = SsrNet::load(&age, &gender).unwrap_or_else(|e| panic!("{e}"));
@@ -80,7 +80,7 @@ fn ssrnet_nets(c: &mut Criterion) {
 
 fn ssrnet(c: &mut Criterion) {
     common::load_ssrnet(); // fails with the fetch command if the models are missing
-    let estimator = Estimator::from_config(&EstimatorConfig::default(), &default_models_dir())
+    let estimator = Estimator::from_config(&EstimatorConfig::default(), &test_data::models_dir())
         .unwrap_or_else(|e| panic!("{e}"));
     let crops: Vec<_> = common::fixtures()
         .iter()

@@ -10,7 +10,7 @@
 //! control returns to the caller, whose float semantics stay untouched.
 //!
 //! On this project's nets tract produced the same outputs, bit for bit, in the same time with and
-//! without flushing (onnxruntime on one thread did not: issue #20); the guard stays because it
+//! without flushing (onnxruntime on one thread did not, docs/BENCHMARKS.md); the guard stays because it
 //! costs two register writes per run and rules the slow case out for nets to come.
 //!
 //! On other architectures the guard does nothing.
@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn a_net_gives_the_same_outputs_flushed_and_leaves_the_callers_mode_alone() {
-        let path = crate::default_models_dir().join(DLIB_AGE_MODEL);
+        let path = test_data::models_dir().join(DLIB_AGE_MODEL);
         let net = crate::onnx_net::OnnxNet::load(&path, &[3, DLIB_AGE_SIZE, DLIB_AGE_SIZE])
             .unwrap_or_else(|e| panic!("{e}"));
         let values = crate::dlib::test_input::cydral_input(DLIB_AGE_SIZE);

@@ -66,7 +66,8 @@ pub use face::{
     AGE_GROUP_COUNT, AGE_GROUPS, AgeEstimate, BGR_CHANNELS, BgrImage, Estimate, FaceBox, FaceError,
     Gender, LandmarkScheme, Landmarks, MALE_PROBABILITY_THRESHOLD, Point, SSRNET_MALE_THRESHOLD,
 };
+pub use face::{MODELS_DIR_ENV, default_models_dir};
 pub use face_input::{ChipSource, FaceEstimate, FaceInput};
 pub use faceapi::{FACEAPI_AGE_GENDER_MODEL, FaceApiNet, RawFaceApiOutputs};
-pub use models::{MODELS_DIR_ENV, ModelPaths, default_models_dir};
+pub use models::ModelPaths;
 pub use ssrnet::{RawSsrOutputs, SsrNet};

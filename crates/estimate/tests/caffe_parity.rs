@@ -6,12 +6,11 @@
 //! preprocessing; the blobs must be identical and the softmax outputs agree within 1e-4 with the
 //! same argmax.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use estimate::caffe::{CAFFE_INPUT_SIZE, CAFFE_MEAN_BGR, GENDER_CLASS_COUNT, caffe_blob};
 use estimate::{
     AGE_GROUP_COUNT, AGE_GROUPS, BgrImage, CaffeNets, Estimator, EstimatorConfig, EstimatorKind,
-    FETCH_MODELS_HINT, default_models_dir,
 };
 use opencv::core::{CV_32F, Mat, Scalar, Size, Vector};
 use opencv::dnn;
@@ -32,27 +31,12 @@ const CROPS: [&str; 6] = [
 ];
 
 fn shared_dir() -> PathBuf {
-    let dir = std::env::var_os("AGENDER_SHARED")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    assert!(
-        dir.is_dir(),
-        "shared data not found at {} (set AGENDER_SHARED)",
-        dir.display()
-    );
-    dir
+    test_data::shared_dir()
 }
 
 /// A converted model in the models folder; a missing one fails the test with the fix.
 fn converted_model(file: &str) -> PathBuf {
-    let path = default_models_dir().join(file);
-    assert!(
-        path.is_file(),
-        "{} is missing: {FETCH_MODELS_HINT}",
-        path.display()
-    );
-    path
+    test_data::model(file)
 }
 
 fn read_crops() -> Vec<Mat> {

@@ -70,7 +70,7 @@ fn peer_faces() -> Vec<PeerFace> {
 #[test]
 fn dlib_estimates_equal_the_python_package_on_its_landmarks() {
     let config = EstimatorConfig::for_kind(EstimatorKind::Dlib);
-    let estimator = estimate::Estimator::from_config(&config, &estimate::default_models_dir())
+    let estimator = estimate::Estimator::from_config(&config, &test_data::models_dir())
         .expect("the dlib nets and the shape predictor (cargo xtask fetch-models)");
     let faces = peer_faces();
     assert!(faces.len() >= 150, "only {} faces checked", faces.len());

@@ -117,13 +117,7 @@ fn views(chips: &[Vec<u8>]) -> Vec<BgrImage<'_>> {
 }
 
 fn load_net() -> FaceApiNet {
-    let path = estimate::default_models_dir().join(FACEAPI_AGE_GENDER_MODEL);
-    assert!(
-        path.is_file(),
-        "{} is missing: {}",
-        path.display(),
-        estimate::FETCH_MODELS_HINT
-    );
+    let path = test_data::model(FACEAPI_AGE_GENDER_MODEL);
     FaceApiNet::load(&path).unwrap_or_else(|e| panic!("loading {}: {e}", path.display()))
 }
 

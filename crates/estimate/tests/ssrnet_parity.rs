@@ -6,16 +6,13 @@ mod common;
 
 use common::{Fixture, fixtures, load_ssrnet, parity_file, read_f32_blob, read_png_as_bgr};
 use estimate::preprocess::SSRNET_FACE_LEN;
-use estimate::{
-    AgeEstimate, EstimateError, Estimator, EstimatorConfig, EstimatorKind, Gender,
-    default_models_dir,
-};
+use estimate::{AgeEstimate, EstimateError, Estimator, EstimatorConfig, EstimatorKind, Gender};
 
-/// Age tolerance on the original's blobs, years (issue #2).
+/// Age tolerance on the original's blobs, years.
 const BLOB_AGE_TOLERANCE: f32 = 1e-3;
-/// Gender score tolerance on the original's blobs (issue #2).
+/// Gender score tolerance on the original's blobs.
 const BLOB_GENDER_TOLERANCE: f32 = 1e-4;
-/// Age tolerance from the crops through our preprocessing, years (issue #2).
+/// Age tolerance from the crops through our preprocessing, years.
 const CROP_AGE_TOLERANCE: f32 = 0.05;
 
 fn assert_close(what: &str, ours: f32, original: f32, tolerance: f32) {
@@ -83,7 +80,7 @@ fn the_batch_of_five_blob_gives_the_keras_batch_outputs() {
 
 #[test]
 fn crops_through_our_preprocessing_give_the_original_estimates_and_labels() {
-    let estimator = Estimator::from_config(&EstimatorConfig::default(), &default_models_dir())
+    let estimator = Estimator::from_config(&EstimatorConfig::default(), &test_data::models_dir())
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(estimator.kind(), EstimatorKind::Ssrnet);
     assert_eq!(estimator.padding_ratio(), 0.10);

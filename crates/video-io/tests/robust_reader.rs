@@ -1,4 +1,4 @@
-//! The reader on the inputs of issue #21 (items 4-6), made at test time by `test-clips`:
+//! The reader on hostile inputs, made at test time by `test-clips`:
 //! phone-rotated and mirrored clips, damaged data, a stream that changes size, variable frame
 //! rates, a one-frame-per-day rate and non-square pixels.
 

@@ -92,11 +92,11 @@ impl BenchReport {
              the machine is shared, so figures move with the load.\n",
             m.cpu_model, m.cores, m.date, m.commit, m.load_at_start, m.load_at_end
         );
-        let _ = writeln!(md, "## Goals of issue #7\n");
+        let _ = writeln!(md, "## Speed goals of the original's parts\n");
         self.goals(&mut md);
-        let _ = writeln!(md, "\n## Goal of issue #9\n");
+        let _ = writeln!(md, "\n## Goal of the YuNet detector\n");
         self.yunet_goal(&mut md);
-        let _ = writeln!(md, "\n## Speed goals of issue #20\n");
+        let _ = writeln!(md, "\n## Speed goals of the aligned estimators\n");
         super::aligned_pipelines::goals(
             &self.aligned,
             super::workers::REPETITIONS,
@@ -519,8 +519,8 @@ impl BenchReport {
             "Median ms per face for the age and gender nets together, by criterion (`{}`). tract: \
              the converted ONNX nets in parallel through `estimate::CaffeNets`, as the app runs \
              them. OpenCV DNN: `readNetFromCaffe` on the original files, one net after the other, \
-             as the original program ran them (OpenCV's default threads). Goal of issue #4: tract \
-             no slower.\n",
+             as the original program ran them (OpenCV's default threads). Goal: tract no \
+             slower.\n",
             caffe::command()
         );
         let _ = writeln!(

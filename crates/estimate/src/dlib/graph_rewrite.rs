@@ -174,7 +174,7 @@ mod tests {
     /// Runs the Cydral net `file` (`outputs` values per face) on the crop, loaded as it was
     /// before this rewrite and with it; returns both outputs.
     fn plain_and_rewritten(file: &str, size: usize, outputs: usize) -> (Vec<f32>, Vec<f32>) {
-        let path = crate::default_models_dir().join(file);
+        let path = test_data::models_dir().join(file);
         let shape = [3, size, size];
         let plain = OnnxNet::load(&path, &shape).unwrap_or_else(|e| panic!("{e}"));
         let rewritten = OnnxNet::load_with(&path, &shape, |model| {
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn the_age_net_loses_its_dead_filter_weights_and_keeps_its_outputs() {
-        let path = crate::default_models_dir().join("age-v1.onnx");
+        let path = test_data::models_dir().join("age-v1.onnx");
         let load = || -> TractResult<TypedModel> {
             let model = tract_onnx::onnx().model_for_path(&path)?;
             // The file declares a symbolic batch `N` on its output too.

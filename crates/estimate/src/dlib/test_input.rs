@@ -3,12 +3,7 @@
 /// A real face (`../shared/parity/crop_0.png`) as a Cydral net's `[1, 3, size, size]` input
 /// (`(byte - mean) / 256`, RGB planes, as `dlib_blob` makes it).
 pub(crate) fn cydral_input(size: usize) -> Vec<f32> {
-    let shared = std::env::var_os("AGENDER_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-        });
-    let path = shared.join("parity/crop_0.png");
+    let path = test_data::shared_dir().join("parity/crop_0.png");
     let file = std::fs::File::open(&path)
         .unwrap_or_else(|e| panic!("{} (the shared data): {e}", path.display()));
     let mut reader = png::Decoder::new(std::io::BufReader::new(file))

@@ -7,25 +7,18 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use estimate::{SsrNet, default_models_dir};
+use estimate::SsrNet;
 
-/// Environment variable naming the shared data directory.
-pub const SHARED_ENV: &str = "AGENDER_SHARED";
-
-/// The shared data directory: `$AGENDER_SHARED` or `<workspace>/../shared`.
-pub fn shared_dir() -> PathBuf {
-    std::env::var_os(SHARED_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
+pub use test_data::shared_dir;
 
 /// `<shared>/parity/<name>`, failing clearly when the shared data is absent.
 pub fn parity_file(name: &str) -> PathBuf {
     let path = shared_dir().join("parity").join(name);
     assert!(
         path.is_file(),
-        "parity fixture {} is missing: put the shared data at <workspace>/../shared or set {SHARED_ENV}",
-        path.display()
+        "parity fixture {} is missing: put the shared data at <workspace>/../shared or set {}",
+        path.display(),
+        test_data::SHARED_ENV
     );
     path
 }
@@ -149,17 +142,7 @@ pub fn fixtures() -> Vec<Fixture> {
 
 /// Loads the converted SSR-Net models, failing with the command that creates them.
 pub fn load_ssrnet() -> SsrNet {
-    let dir = default_models_dir();
-    let age = dir.join(estimate::SSRNET_AGE_MODEL);
-    let gender = dir.join(estimate::SSRNET_GENDER_MODEL);
-    for path in [&age, &gender] {
-        assert!(
-            path.is_file(),
-            "converted model {} is missing: run `cargo xtask fetch-models --mirror ../shared/mirror` \
-             in the workspace (or set {} to the directory holding it)",
-            path.display(),
-            estimate::MODELS_DIR_ENV
-        );
-    }
+    let age = test_data::model(estimate::SSRNET_AGE_MODEL);
+    let gender = test_data::model(estimate::SSRNET_GENDER_MODEL);
     SsrNet::load(&age, &gender).unwrap_or_else(|e| panic!("loading SSR-Net failed: {e:?}"))
 }

@@ -14,7 +14,8 @@ pub const SHARED_ENV: &str = "AGENDER_SHARED";
 pub const MODELS_ENV: &str = "AGENDER_MODELS";
 
 /// The command that fills the models directory.
-pub const FETCH_MODELS_HINT: &str = "run `cargo xtask fetch-models --mirror ../shared/mirror` first";
+pub const FETCH_MODELS_HINT: &str =
+    "run `cargo xtask fetch-models --mirror ../shared/mirror` first";
 
 /// The root of this checkout (the workspace).
 pub fn workspace_root() -> PathBuf {

@@ -37,12 +37,20 @@ pub(super) struct Tensor {
     pub(super) shape: Vec<usize>,
 }
 
+impl Tensor {
+    /// The blob `value` holds when it has this blob's shape (element-wise layers).
+    pub(super) fn with_value(&self, value: Value) -> Tensor {
+        Tensor {
+            value,
+            shape: self.shape.clone(),
+        }
+    }
+}
+
 /// Converts the net into an ONNX model called `graph_name`.
 pub fn lower(net: &NetDefinition, weights: &WeightStore, graph_name: &str) -> Result<ModelBuilder> {
     let mut model = ModelBuilder::new(graph_name, OPSET);
-    let mut input_dims = vec![Dim::batch()];
-    input_dims.extend(net.input.shape.iter().map(|&d| Dim::Fixed(d)));
-    let input = model.input_f32(INPUT_NAME, &input_dims)?;
+    let input = model.input_f32(INPUT_NAME, &Dim::batched(&net.input.shape))?;
     let mut blobs = BTreeMap::new();
     blobs.insert(
         net.input.blob.clone(),
@@ -77,9 +85,7 @@ pub fn lower(net: &NetDefinition, weights: &WeightStore, graph_name: &str) -> Re
     }
     for name in &unconsumed {
         let tensor = &blobs[name];
-        let mut dims = vec![Dim::batch()];
-        dims.extend(tensor.shape.iter().map(|&d| Dim::Fixed(d)));
-        model.output_f32(&tensor.value, name, &dims)?;
+        model.output_f32(&tensor.value, name, &Dim::batched(&tensor.shape))?;
     }
     Ok(model)
 }
@@ -212,7 +218,7 @@ fn relu(
 ) -> Result<Tensor> {
     let slope = p.negative_slope.unwrap_or(0.0);
     let value = if slope == 0.0 {
-        model.node("Relu", name, &[&bottom.value], vec![])?
+        model.plain_node("Relu", name, &[&bottom.value])?
     } else {
         model.node(
             "LeakyRelu",
@@ -221,10 +227,7 @@ fn relu(
             vec![Attribute::float("alpha", slope)],
         )?
     };
-    Ok(Tensor {
-        value,
-        shape: bottom.shape.clone(),
-    })
+    Ok(bottom.with_value(value))
 }
 
 fn pooling(
@@ -242,21 +245,10 @@ fn pooling(
     let shape = vec![channels, target[0], target[1]];
     let strides = to_i64(&[window.height.stride, window.width.stride]);
     let kernel_shape = to_i64(&[window.height.kernel, window.width.kernel]);
-    match p.pool.unwrap_or(POOL_MAX) {
+    let (op_type, source, plan, own_attributes) = match p.pool.unwrap_or(POOL_MAX) {
         POOL_MAX => {
             let plan = geometry::onnx_pool_plan(window, [height, width], target)?;
-            let value = model.node(
-                "MaxPool",
-                name,
-                &[&bottom.value],
-                vec![
-                    Attribute::ints("kernel_shape", &kernel_shape),
-                    Attribute::ints("pads", &plan.pads()),
-                    Attribute::ints("strides", &strides),
-                    Attribute::int("ceil_mode", i64::from(plan.ceil_mode)),
-                ],
-            )?;
-            Ok(Tensor { value, shape })
+            ("MaxPool", bottom.value.clone(), plan, vec![])
         }
         POOL_AVE => {
             // Caffe divides by the window clipped to the padded input (padding counts, the overhang
@@ -269,12 +261,8 @@ fn pooling(
                     &[8],
                     &to_i64(&[0, 0, h.pad, w.pad, 0, 0, h.pad, w.pad]),
                 )?;
-                let padded = model.node(
-                    "Pad",
-                    &format!("{name}_pad"),
-                    &[&bottom.value, &pads],
-                    vec![],
-                )?;
+                let padded =
+                    model.plain_node("Pad", &format!("{name}_pad"), &[&bottom.value, &pads])?;
                 (padded, [height + 2 * h.pad, width + 2 * w.pad])
             } else {
                 (bottom.value.clone(), [height, width])
@@ -284,22 +272,20 @@ fn pooling(
                 width: geometry::AxisWindow { pad: 0, ..w },
             };
             let plan = geometry::onnx_pool_plan(unpadded, padded_hw, target)?;
-            let value = model.node(
-                "AveragePool",
-                name,
-                &[&source],
-                vec![
-                    Attribute::ints("kernel_shape", &kernel_shape),
-                    Attribute::ints("pads", &plan.pads()),
-                    Attribute::ints("strides", &strides),
-                    Attribute::int("ceil_mode", i64::from(plan.ceil_mode)),
-                    Attribute::int("count_include_pad", 0),
-                ],
-            )?;
-            Ok(Tensor { value, shape })
+            let own = vec![Attribute::int("count_include_pad", 0)];
+            ("AveragePool", source, plan, own)
         }
         other => bail!("pooling method {other} is not supported (only MAX and AVE)"),
-    }
+    };
+    let mut attributes = vec![
+        Attribute::ints("kernel_shape", &kernel_shape),
+        Attribute::ints("pads", &plan.pads()),
+        Attribute::ints("strides", &strides),
+        Attribute::int("ceil_mode", i64::from(plan.ceil_mode)),
+    ];
+    attributes.extend(own_attributes);
+    let value = model.node(op_type, name, &[&source], attributes)?;
+    Ok(Tensor { value, shape })
 }
 
 fn inner_product(
@@ -374,8 +360,5 @@ fn softmax(
         &[&bottom.value],
         vec![Attribute::int("axis", axis)],
     )?;
-    Ok(Tensor {
-        value,
-        shape: bottom.shape.clone(),
-    })
+    Ok(bottom.with_value(value))
 }

@@ -67,50 +67,33 @@ pub(super) fn lrn(
     let k = p.k.unwrap_or(DEFAULT_K);
     let half = (size as usize - 1) / 2;
 
-    let squares = model.node(
-        "Mul",
-        &format!("{name}_square"),
-        &[&bottom.value, &bottom.value],
-        vec![],
-    )?;
+    let named = |step: &str| format!("{name}_{step}");
+    let squares = model.plain_node("Mul", &named("square"), &[&bottom.value, &bottom.value])?;
     let band = model.initializer_f32(
-        &format!("{name}_window"),
+        &named("window"),
         &[channels, channels, 1, 1],
         &band_matrix(channels, half, alpha / size as f32),
     )?;
-    let bias = model.initializer_f32(&format!("{name}_k"), &[channels], &vec![k; channels])?;
+    let bias = model.initializer_f32(&named("k"), &[channels], &vec![k; channels])?;
     let scale = model.node(
         "Conv",
-        &format!("{name}_scale"),
+        &named("scale"),
         &[&squares, &band, &bias],
         vec![Attribute::ints("kernel_shape", &[1, 1])],
     )?;
     let value = if beta == SQRT_PATH_BETA {
         // scale^0.75 = sqrt(scale) * sqrt(sqrt(scale)): two square roots cost far less than a
         // general power in tract (`powf` per element).
-        let root = model.node("Sqrt", &format!("{name}_sqrt"), &[&scale], vec![])?;
-        let fourth_root = model.node("Sqrt", &format!("{name}_fourth_root"), &[&root], vec![])?;
-        let power = model.node(
-            "Mul",
-            &format!("{name}_power"),
-            &[&root, &fourth_root],
-            vec![],
-        )?;
-        model.node("Div", name, &[&bottom.value, &power], vec![])?
+        let root = model.plain_node("Sqrt", &named("sqrt"), &[&scale])?;
+        let fourth_root = model.plain_node("Sqrt", &named("fourth_root"), &[&root])?;
+        let power = model.plain_node("Mul", &named("power"), &[&root, &fourth_root])?;
+        model.plain_node("Div", name, &[&bottom.value, &power])?
     } else {
-        let exponent = model.initializer_f32(&format!("{name}_minus_beta"), &[], &[-beta])?;
-        let factor = model.node(
-            "Pow",
-            &format!("{name}_factor"),
-            &[&scale, &exponent],
-            vec![],
-        )?;
-        model.node("Mul", name, &[&bottom.value, &factor], vec![])?
+        let exponent = model.initializer_f32(&named("minus_beta"), &[], &[-beta])?;
+        let factor = model.plain_node("Pow", &named("factor"), &[&scale, &exponent])?;
+        model.plain_node("Mul", name, &[&bottom.value, &factor])?
     };
-    Ok(Tensor {
-        value,
-        shape: bottom.shape.clone(),
-    })
+    Ok(bottom.with_value(value))
 }
 
 #[cfg(test)]

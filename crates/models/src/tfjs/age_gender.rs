@@ -40,12 +40,7 @@ pub fn build(weights: WeightMap, metadata: &[(&str, &str)]) -> Result<ModelBuild
     let mut model = ModelBuilder::new("faceapi_age_gender", OPSET);
     let input = model.input_f32(
         INPUT_NAME,
-        &[
-            Dim::batch(),
-            Dim::Fixed(INPUT_SIZE),
-            Dim::Fixed(INPUT_SIZE),
-            Dim::Fixed(CHANNELS),
-        ],
+        &Dim::batched(&[INPUT_SIZE, INPUT_SIZE, CHANNELS]),
     )?;
     // face-api works in NHWC; ONNX convolutions in NCHW.
     let nchw = model.node(
@@ -72,31 +67,14 @@ pub fn build(weights: WeightMap, metadata: &[(&str, &str)]) -> Result<ModelBuild
             Attribute::ints("strides", &[POOL_STRIDE, POOL_STRIDE]),
         ],
     )?;
-    let flat = model.node(
-        "Flatten",
-        "avg_pool/flatten",
-        &[&pooled],
-        vec![Attribute::int("axis", 1)],
-    )?;
+    // Flatten, softmax and concatenation work per face: along axis 1, after the batch.
+    let per_face = || vec![Attribute::int("axis", 1)];
+    let flat = model.node("Flatten", "avg_pool/flatten", &[&pooled], per_face())?;
     let age = dense(&mut model, &mut store, "fc/age", &flat, AGE_OUTPUTS)?;
     let logits = dense(&mut model, &mut store, "fc/gender", &flat, GENDER_OUTPUTS)?;
-    let gender = model.node(
-        "Softmax",
-        "fc/gender/softmax",
-        &[&logits],
-        vec![Attribute::int("axis", 1)],
-    )?;
-    let both = model.node(
-        "Concat",
-        OUTPUT_NAME,
-        &[&age, &gender],
-        vec![Attribute::int("axis", 1)],
-    )?;
-    model.output_f32(
-        &both,
-        OUTPUT_NAME,
-        &[Dim::batch(), Dim::Fixed(OUTPUTS_PER_FACE)],
-    )?;
+    let gender = model.node("Softmax", "fc/gender/softmax", &[&logits], per_face())?;
+    let both = model.node("Concat", OUTPUT_NAME, &[&age, &gender], per_face())?;
+    model.output_f32(&both, OUTPUT_NAME, &Dim::batched(&[OUTPUTS_PER_FACE]))?;
     store.finish()?;
     model.doc_string(
         "face-api.js AgeGenderNet converted from its TensorFlow.js weights by agender's xtask \
@@ -126,5 +104,5 @@ fn dense(
     let bias = store.take(&bias_name, &[outputs])?.data.clone();
     let w = model.initializer_f32(&weights_name, &[FEATURE_CHANNELS, outputs], &weights)?;
     let b = model.initializer_f32(&bias_name, &[outputs], &bias)?;
-    model.node("Gemm", prefix, &[x, &w, &b], vec![])
+    model.plain_node("Gemm", prefix, &[x, &w, &b])
 }

@@ -228,7 +228,7 @@ pub fn max_pool_same(
 
 /// `tf.relu(x)`.
 pub fn relu(model: &mut ModelBuilder, name: &str, x: &Feature) -> Result<Feature> {
-    let value = model.node("Relu", name, &[&x.value], vec![])?;
+    let value = model.plain_node("Relu", name, &[&x.value])?;
     Ok(Feature { value, ..x.clone() })
 }
 
@@ -244,7 +244,7 @@ pub fn add(model: &mut ModelBuilder, name: &str, a: &Feature, b: &Feature) -> Re
         b.size,
         b.size
     );
-    let value = model.node("Add", name, &[&a.value, &b.value], vec![])?;
+    let value = model.plain_node("Add", name, &[&a.value, &b.value])?;
     Ok(Feature { value, ..a.clone() })
 }
 

@@ -16,6 +16,8 @@ use tracing_subscriber::EnvFilter;
 const MIRROR_ENV: &str = "AGENDER_MIRROR";
 /// Environment variable overriding the models folder (same as `--models-dir`).
 const MODELS_ENV: &str = "AGENDER_MODELS";
+/// Environment variable naming the shared data folder (default `<workspace>/../shared`).
+const SHARED_ENV: &str = "AGENDER_SHARED";
 /// Log level when `RUST_LOG` is not set.
 const DEFAULT_LOG_FILTER: &str = "info";
 
@@ -124,7 +126,7 @@ fn run_fetch_models(args: FetchModelsArgs) -> Result<()> {
 
 fn run_bench(args: BenchArgs) -> Result<()> {
     let root = workspace_root()?;
-    let shared = std::env::var_os("AGENDER_SHARED")
+    let shared = std::env::var_os(SHARED_ENV)
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("..").join("shared"));

@@ -4,7 +4,7 @@
 //! or `${AGENDER_SHARED:-../shared}/mirror`).
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use align::ShapePredictor;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -16,21 +16,14 @@ const MODEL_FILE: &str = "shape_predictor_5_face_landmarks.dat";
 const WIDTH: usize = 640;
 const HEIGHT: usize = 480;
 
+/// The model in the models directory (after `cargo xtask fetch-models`), else the shared mirror.
 fn model_path() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let models = std::env::var_os("AGENDER_MODELS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("models"));
-    let shared = std::env::var_os("AGENDER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared"));
-    [
-        models.join(MODEL_FILE),
-        shared.join("mirror").join(MODEL_FILE),
-    ]
-    .into_iter()
-    .find(|path| path.is_file())
-    .expect("shape predictor model not found: run `cargo xtask fetch-models`")
+    let fetched = test_data::models_dir().join(MODEL_FILE);
+    if fetched.is_file() {
+        fetched
+    } else {
+        test_data::mirror_dir().join(MODEL_FILE)
+    }
 }
 
 fn bench(c: &mut Criterion) {

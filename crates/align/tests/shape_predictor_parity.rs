@@ -39,31 +39,16 @@ struct Case {
     points: Vec<[f64; 2]>,
 }
 
-/// `$AGENDER_SHARED`, or `<workspace>/../shared`.
-fn shared_dir() -> PathBuf {
-    std::env::var_os("AGENDER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
+use test_data::shared_dir;
 
-/// The model in `$AGENDER_MODELS` or `<workspace>/models`, else the shared mirror.
+/// The model in the models directory (after `cargo xtask fetch-models`), else the shared mirror.
 fn model_path() -> PathBuf {
-    let models = std::env::var_os("AGENDER_MODELS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"));
-    let candidates = [
-        models.join(MODEL_FILE),
-        shared_dir().join("mirror").join(MODEL_FILE),
-    ];
-    candidates
-        .iter()
-        .find(|path| path.is_file())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!(
-                "{candidates:?} missing: run `cargo xtask fetch-models --mirror ../shared/mirror`"
-            )
-        })
+    let fetched = test_data::models_dir().join(MODEL_FILE);
+    if fetched.is_file() {
+        fetched
+    } else {
+        test_data::mirror_dir().join(MODEL_FILE)
+    }
 }
 
 fn reference() -> Reference {

@@ -58,13 +58,13 @@ pub use detector::FaceDetector;
 #[cfg(feature = "opencv")]
 pub use dnn::DnnDetector;
 pub use error::{DetectError, FETCH_MODELS_HINT};
+pub use face::{MODELS_DIR_ENV, default_models_dir};
 pub use factory::build_detector;
 pub use geometry::{
     ORIGINAL_PROCESSING_AREA, crop_rect, pad_and_clamp, processing_size, to_original,
 };
 #[cfg(feature = "opencv")]
 pub use haar::HaarDetector;
-pub use models::{MODELS_DIR_ENV, default_models_dir};
 #[cfg(feature = "opencv")]
 pub use opencv_frame::bgr_view;
 pub use yunet::{

@@ -1,24 +1,9 @@
-//! Where the detector model files live: [`default_models_dir`] and the existence check.
+//! The detector model files: the existence check and OpenCV's UTF-8 paths. Where they live when
+//! the caller names no directory is every crate's rule, [`face::default_models_dir`].
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::DetectError;
-
-/// Environment variable that overrides the models directory.
-pub const MODELS_DIR_ENV: &str = "AGENDER_MODELS";
-
-/// The models directory: `$AGENDER_MODELS` if set, else `<workspace>/models` of the source tree
-/// this crate was built from (where `cargo xtask fetch-models` writes).
-pub fn default_models_dir() -> PathBuf {
-    std::env::var_os(MODELS_DIR_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
-                .join("..")
-                .join("models")
-        })
-}
 
 /// Errors with [`DetectError::ModelMissing`] unless `path` is an existing file.
 pub(crate) fn require_file(what: &'static str, path: &Path) -> Result<(), DetectError> {

@@ -203,7 +203,7 @@ pub fn run(options: &BenchOptions) -> Result<()> {
         models: options.models_dir.clone(),
         videos: options.root.join("videos"),
     };
-    match nets::compare(&options.root, &dirs, &manifest, &work_dir) {
+    match nets::compare(&options.root, &options.shared, &dirs, &manifest, &work_dir) {
         Ok((timings, version)) => {
             report.nets = timings;
             report.onnxruntime_version = Some(version);

@@ -124,9 +124,11 @@ pub struct NetTiming {
 
 /// Times tract and every onnxruntime variant on the SSR-Net nets in `dirs.models`, and on the
 /// aligned estimators' nets ([`aligned::round`]) in the same rounds; the SSR-Net pool-node files
-/// are converted from the weight files of `manifest` into `scratch`.
+/// are converted from the weight files of `manifest` into `scratch`; the aligned nets run on the
+/// parity crops of the shared data folder `shared`.
 pub fn compare(
     root: &Path,
+    shared: &Path,
     dirs: &DestinationDirs,
     manifest: &Path,
     scratch: &Path,
@@ -154,7 +156,7 @@ pub fn compare(
             rounds.extend(timings);
             version = ort_version;
         }
-        rounds.extend(aligned::round(root, &dirs.models)?);
+        rounds.extend(aligned::round(root, shared, &dirs.models)?);
     }
     Ok((median_of_rounds(&rounds), version))
 }

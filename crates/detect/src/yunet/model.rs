@@ -139,7 +139,6 @@ mod tests {
     use tract_onnx::tract_core::ops::cnn::MaxPool;
 
     use super::*;
-    use crate::models::default_models_dir;
     use crate::yunet::config::DEFAULT_YUNET_MODEL;
 
     /// YuNet's four max pools, at the processing size of the sample clips.
@@ -147,9 +146,8 @@ mod tests {
 
     #[test]
     fn every_max_pool_of_yunet_is_split_into_row_and_column_pairs() {
-        let path = default_models_dir().join(DEFAULT_YUNET_MODEL);
-        let model = YunetModel::load(&path)
-            .expect("the YuNet model: run `cargo xtask fetch-models --mirror ../shared/mirror`");
+        let path = test_data::model(DEFAULT_YUNET_MODEL);
+        let model = YunetModel::load(&path).expect("the YuNet model");
         let typed = model
             .typed_for(InputSize::padded_for(539, 302))
             .expect("typed graph");

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test crate uses a different subset
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use detect::{ORIGINAL_PROCESSING_AREA, processing_size};
 use face::{FaceBox, ImageSize};
@@ -12,38 +12,24 @@ use opencv::prelude::*;
 use opencv::{imgproc, videoio};
 use serde_json::Value;
 
-/// `$AGENDER_SHARED`, or `<workspace>/../shared`.
-pub fn shared_dir() -> PathBuf {
-    std::env::var_os("AGENDER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../..")
-                .join("shared")
-        })
-}
+pub use test_data::shared_dir;
 
 /// A file under `shared/`, failing clearly when it is missing.
 pub fn shared_file(relative: &str) -> PathBuf {
     let path = shared_dir().join(relative);
     assert!(
         path.is_file(),
-        "{} not found: set AGENDER_SHARED to the shared data directory",
-        path.display()
+        "{} not found: set {} to the shared data directory",
+        path.display(),
+        test_data::SHARED_ENV
     );
     path
 }
 
 /// The models directory, failing with the fetch command when `file` is not in it.
 pub fn models_dir_with(file: &str) -> PathBuf {
-    let dir = detect::default_models_dir();
-    let path = dir.join(file);
-    assert!(
-        path.is_file(),
-        "{} is missing: run `cargo xtask fetch-models --mirror ../shared/mirror`",
-        path.display()
-    );
-    dir
+    test_data::model(file);
+    test_data::models_dir()
 }
 
 /// One line of `parity/pipeline/*.jsonl`: the original program's output for one frame.

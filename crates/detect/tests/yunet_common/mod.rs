@@ -1,7 +1,7 @@
 //! Helpers shared by the YuNet integration tests: where the shared data and models are, frame
 //! decoding with the system OpenCV, and the pipeline's processing-size resize.
 
-#![allow(dead_code)] // each test crate uses a different subset
+#![allow(dead_code, unused_imports)] // each test crate uses a different subset
 
 use std::path::{Path, PathBuf};
 
@@ -9,51 +9,18 @@ use opencv::core::{Mat, Size, Vec3b};
 use opencv::prelude::*;
 use opencv::{imgproc, videoio};
 
-/// The workspace root, two levels above this crate's manifest.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..")
-}
-
-/// `$AGENDER_SHARED`, or `<workspace>/../shared`.
-pub fn shared_dir() -> PathBuf {
-    std::env::var_os("AGENDER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("..").join("shared"))
-}
-
-/// A test video from `shared/testdata/videos`, failing clearly when it is missing.
-pub fn test_video(name: &str) -> PathBuf {
-    let path = shared_dir().join("testdata").join("videos").join(name);
-    assert!(
-        path.is_file(),
-        "test video {} not found: set AGENDER_SHARED to the shared data directory",
-        path.display()
-    );
-    path
-}
+pub use test_data::{shared_dir, test_video};
 
 /// The models directory, failing with the fetch command when the YuNet model is not in it.
 pub fn models_dir_with_yunet() -> PathBuf {
-    let dir = detect::default_models_dir();
-    let model = dir.join(detect::DEFAULT_YUNET_MODEL);
-    assert!(
-        model.is_file(),
-        "{} is missing: run `cargo xtask fetch-models --mirror ../shared/mirror`",
-        model.display()
-    );
-    dir
+    test_data::model(detect::DEFAULT_YUNET_MODEL);
+    test_data::models_dir()
 }
 
 /// The models directory, failing with the fetch command when the Haar cascade is not in it.
 pub fn models_dir_with_haar() -> PathBuf {
-    let dir = detect::default_models_dir();
-    let cascade = dir.join(detect::DEFAULT_HAAR_CASCADE);
-    assert!(
-        cascade.is_file(),
-        "{} is missing: run `cargo xtask fetch-models --mirror ../shared/mirror`",
-        cascade.display()
-    );
-    dir
+    test_data::model(detect::DEFAULT_HAAR_CASCADE);
+    test_data::models_dir()
 }
 
 /// Every frame of a video, decoded by the system OpenCV, in order.

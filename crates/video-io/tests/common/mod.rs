@@ -1,39 +1,15 @@
 //! Shared helpers of the integration tests: where `../shared` is, scratch directories.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)] // each test binary uses a different subset
 
 use std::path::PathBuf;
 
-/// `$AGENDER_SHARED`, else `<workspace>/../shared`.
-pub fn shared_dir() -> PathBuf {
-    std::env::var_os("AGENDER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../..")
-                .join("shared")
-        })
-}
-
-/// A file of `shared/testdata/videos`, failing clearly when the shared data is missing.
-pub fn test_video(name: &str) -> PathBuf {
-    let path = shared_dir().join("testdata/videos").join(name);
-    assert!(
-        path.is_file(),
-        "test video {} missing: set AGENDER_SHARED to the shared data directory",
-        path.display()
-    );
-    path
-}
+pub use test_data::{shared_dir, test_video};
 
 /// A file of `shared/mirror`, failing clearly when the shared data is missing.
 pub fn mirror_file(name: &str) -> PathBuf {
-    let path = shared_dir().join("mirror").join(name);
-    assert!(
-        path.is_file(),
-        "mirror file {} missing: set AGENDER_SHARED to the shared data directory",
-        path.display()
-    );
+    let path = test_data::mirror_dir().join(name);
+    assert!(path.is_file(), "mirror file {} missing", path.display());
     path
 }
 

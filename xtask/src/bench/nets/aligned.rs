@@ -132,8 +132,9 @@ fn present(models: &Path) -> Vec<(AlignedNet, PathBuf)> {
 }
 
 /// One round: tract, then every onnxruntime variant, on the nets present in `models`. Fails if
-/// a dlib net is missing (they come with `fetch-models`); face-api's is skipped.
-pub fn round(root: &Path, models: &Path) -> Result<Vec<NetTiming>> {
+/// a dlib net is missing (they come with `fetch-models`); face-api's is skipped. The nets run on
+/// the parity crops of the shared data folder `shared`.
+pub fn round(root: &Path, shared: &Path, models: &Path) -> Result<Vec<NetTiming>> {
     let nets = present(models);
     for net in NETS.iter().filter(|n| n.name != FACEAPI) {
         if !nets.iter().any(|(n, _)| n.name == net.name) {
@@ -151,7 +152,7 @@ pub fn round(root: &Path, models: &Path) -> Result<Vec<NetTiming>> {
             timings.push(timing(TRACT, net.name, batch, ms));
         }
     }
-    let crops = crops(root)?;
+    let crops = crops(shared)?;
     for variant in ORT_VARIANTS {
         timings.extend(onnxruntime_timings(root, &nets, &crops, variant)?);
     }
@@ -159,10 +160,7 @@ pub fn round(root: &Path, models: &Path) -> Result<Vec<NetTiming>> {
 }
 
 /// The parity crops, as one comma-separated argument.
-fn crops(root: &Path) -> Result<OsString> {
-    let shared = std::env::var_os("AGENDER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared"));
+fn crops(shared: &Path) -> Result<OsString> {
     let parity = shared.join("parity");
     let files: Vec<String> = (0..)
         .map(|i| parity.join(format!("{CROP_PREFIX}{i}.png")))

@@ -33,6 +33,8 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The example `examples/detect-image` finds the faces of a photo (read by OpenCV) with this crate.
 
 mod config;
 mod detector;

@@ -10,7 +10,7 @@
 //! use estimate::{BgrImage, Estimator, EstimatorConfig, default_models_dir};
 //!
 //! # fn main() -> Result<(), estimate::EstimateError> {
-//! // SSR-Net with the models written by `cargo xtask fetch-models`.
+//! // SSR-Net, from `$AGENDER_MODELS` or `./models` (where `cargo xtask fetch-models` writes).
 //! let estimator = Estimator::from_config(&EstimatorConfig::default(), &default_models_dir())?;
 //!
 //! let pixels = vec![128u8; 80 * 96 * 3]; // an 80x96 BGR crop, rows tightly packed
@@ -24,6 +24,8 @@
 //!
 //! Preprocessing reproduces the original Python program bit for bit (see [`preprocess`]);
 //! [`SsrNet::run_blob`] runs the nets on a ready-made input blob.
+//!
+//! The example `examples/estimate-crops` estimates a folder of face photos with this crate alone.
 
 mod aligned;
 mod alignment;

@@ -14,9 +14,10 @@ use super::proto::{
     ConvolutionParameter, InnerProductParameter, POOL_AVE, POOL_MAX, PoolingParameter,
     ReluParameter, SoftmaxParameter,
 };
+use super::tensor::{Tensor, image_shape};
 use super::weights::{Blob, WeightStore};
 use crate::error::{Context, Result, bail, ensure};
-use crate::onnx::{Attribute, Dim, ModelBuilder, Value};
+use crate::onnx::{Attribute, Dim, ModelBuilder};
 
 /// ONNX opset of the graphs we write: 13 gives `Softmax` over one axis (as Caffe's) and `Pad` with
 /// its pads as an input tensor.
@@ -27,25 +28,6 @@ pub const INPUT_NAME: &str = "input";
 
 /// Caffe's default channel axis for convolution, inner product and softmax.
 const CHANNEL_AXIS: i32 = 1;
-
-/// A Caffe blob during lowering: the ONNX value holding it and its shape without the batch.
-#[derive(Debug, Clone)]
-pub(super) struct Tensor {
-    /// The ONNX value.
-    pub(super) value: Value,
-    /// Shape without the batch dimension.
-    pub(super) shape: Vec<usize>,
-}
-
-impl Tensor {
-    /// The blob `value` holds when it has this blob's shape (element-wise layers).
-    pub(super) fn with_value(&self, value: Value) -> Tensor {
-        Tensor {
-            value,
-            shape: self.shape.clone(),
-        }
-    }
-}
 
 /// Converts the net into an ONNX model called `graph_name`.
 pub fn lower(net: &NetDefinition, weights: &WeightStore, graph_name: &str) -> Result<ModelBuilder> {
@@ -115,14 +97,6 @@ fn lower_layer(
         LayerOp::InnerProduct(p) => inner_product(model, &layer.name, bottom, p, &blobs),
         LayerOp::Dropout => Ok(bottom.clone()),
         LayerOp::Softmax(p) => softmax(model, &layer.name, bottom, p),
-    }
-}
-
-/// The `[C, H, W]` of an image blob.
-pub(super) fn image_shape(bottom: &Tensor) -> Result<[usize; 3]> {
-    match bottom.shape.as_slice() {
-        &[c, h, w] => Ok([c, h, w]),
-        other => bail!("expects an N x C x H x W input, got N x {other:?}"),
     }
 }
 

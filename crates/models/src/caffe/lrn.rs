@@ -8,8 +8,8 @@
 //! window is clipped at the first and last channel, as in Caffe) and whose bias is `k`. For
 //! `beta = 0.75` the power is `Sqrt -> Sqrt -> Mul -> Div`, cheaper still than `Pow`.
 
-use super::lower::{Tensor, image_shape};
 use super::proto::{LRN_ACROSS_CHANNELS, LrnParameter};
+use super::tensor::{Tensor, image_shape};
 use crate::error::{Result, ensure};
 use crate::onnx::{Attribute, ModelBuilder};
 

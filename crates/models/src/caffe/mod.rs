@@ -20,6 +20,7 @@ mod lrn;
 mod net;
 pub mod proto;
 mod prototxt;
+mod tensor;
 mod text_format;
 mod weights;
 

@@ -94,7 +94,12 @@ fn unknown_key() {
     check_config(
         "unknown key",
         "bogus = 1\n",
-        &["agender.toml", "unknown field `bogus`", "expected one of"],
+        &[
+            "agender.toml",
+            "unknown field `bogus`",
+            "expected one of",
+            "`tracking`, or `display`",
+        ],
     );
 }
 

@@ -13,6 +13,8 @@ use crate::cli::RunArgs;
 
 /// The section of the config file that is the app's, not the pipeline's.
 const DISPLAY_SECTION: &str = "display";
+/// How serde starts the list of the pipeline's top-level keys in an unknown-key error.
+const PIPELINE_KEYS_LIST: &str = "expected one of `models_dir`,";
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Default)]
@@ -54,11 +56,12 @@ impl AppConfig {
         // Parsed with spans, so that errors in either part quote the offending line.
         let invalid = |mut err: toml::de::Error| {
             err.set_input(Some(&text));
-            anyhow::anyhow!(
-                "invalid config file {}: {}",
-                path.display(),
-                err.to_string().trim()
-            )
+            let mut message = err.to_string().trim().to_owned();
+            if message.contains(PIPELINE_KEYS_LIST) {
+                // `[display]` was taken out before the pipeline's part was read.
+                message.push_str(&format!(", or `{DISPLAY_SECTION}`"));
+            }
+            anyhow::anyhow!("invalid config file {}: {message}", path.display())
         };
         let mut root = toml::de::DeTable::parse(&text).map_err(invalid)?;
         let display = match root.get_mut().remove(DISPLAY_SECTION) {

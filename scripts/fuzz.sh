@@ -24,7 +24,7 @@ run() {
         status=1
     fi
 }
-run -p xtask --test fuzz_hdf5
-run -p xtask --test fuzz_caffe
+run -p models --test fuzz_hdf5
+run -p models --test fuzz_caffe
 run -p app --bin app config_fuzz
 exit "$status"

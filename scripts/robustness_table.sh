@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 rows="$(mktemp -d)"
 trap 'rm -rf "$rows"' EXIT
 export AGENDER_ROBUSTNESS_TABLE="$rows"
-cargo test -p app --test robustness_config --test robustness_models --test robustness_video \
-    --test robustness_output --test output_safety
-cargo test -p xtask --test robustness_xtask
+# --workspace: the same feature resolution, hence the same build, as the README's test command.
+cargo test --workspace --test robustness_config --test robustness_models --test robustness_video \
+    --test robustness_output --test output_safety --test robustness_xtask
 
 out=docs/ROBUSTNESS.md
 {
@@ -34,8 +34,8 @@ stderr with its whole cause chain; a backtrace is printed only when `RUST_BACKTR
 not `0`). Colour codes are used only when stderr is a terminal.
 
 Fuzzing (`scripts/fuzz.sh`, `AGENDER_FUZZ_CASES` cases per property, default 2000; 48-128 in a
-normal test run): the HDF5 weight reader (`xtask/tests/fuzz_hdf5.rs`), the Caffe prototxt and
-caffemodel parsers (`xtask/tests/fuzz_caffe.rs`) and the app config parser
+normal test run): the HDF5 weight reader (`crates/models/tests/fuzz_hdf5.rs`), the Caffe prototxt
+and caffemodel parsers (`crates/models/tests/fuzz_caffe.rs`) and the app config parser
 (`crates/app/src/config_fuzz.rs`) under arbitrary bytes and mutations (flipped, inserted,
 removed, truncated bytes) of the real files from `../shared/mirror` and `config/`.
 HEAD

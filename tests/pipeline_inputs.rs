@@ -322,3 +322,36 @@ fn output_preset_and_crf_from_the_config_reach_the_h264_video() {
     }
     assert_eq!(video_stats(&video), (12, 400, 224));
 }
+
+/// Faces the Haar cascade finds in input1.mp4 (one per frame where it finds the face).
+const HAAR_FACES_ON_INPUT1: u64 = 59;
+
+#[test]
+fn detection_only_needs_the_detector_alone_and_counts_its_faces() {
+    // A models folder with the cascade and nothing else: the detection-only run must not load
+    // (or need) the estimator, whose memory and start-up time are not detection's.
+    let dir = temp_dir();
+    let models = dir.path().join("models");
+    std::fs::create_dir(&models).expect("models folder");
+    let cascade = "haarcascade_frontalface_alt.xml";
+    std::fs::copy(test_data::model(cascade), models.join(cascade)).expect("copy the cascade");
+    let stats = dir.path().join("stats.json");
+    run_app_ok(&[
+        "--detector",
+        "haar",
+        "--estimator",
+        "ssrnet",
+        "--models-dir",
+        models.to_str().expect("UTF-8 path"),
+        "--input",
+        test_video("input1.mp4").to_str().expect("UTF-8 path"),
+        "--headless",
+        "--detect-only",
+        "--stats-json",
+        stats.to_str().expect("UTF-8 path"),
+    ]);
+    let text = std::fs::read_to_string(&stats).expect("stats written");
+    let figures: Value = serde_json::from_str(&text).expect("stats JSON");
+    assert_eq!(figures["frames"], INPUT1_FRAMES as u64, "{text}");
+    assert_eq!(figures["faces"], HAAR_FACES_ON_INPUT1, "{text}");
+}

@@ -20,7 +20,9 @@ use tracing::level_filters::LevelFilter;
 use tracing_subscriber::EnvFilter;
 
 use pipeline::path_clash::{self, RolePath};
-use pipeline::{FrameSink, Pipeline, PipelineConfig, eval, run_files, staged_output};
+use pipeline::{
+    DetectionOnly, FrameSink, Pipeline, PipelineConfig, eval, run_files, staged_output,
+};
 
 use crate::cli::{Cli, Command, EvalArgs, RunArgs};
 use crate::config::AppConfig;
@@ -141,12 +143,14 @@ fn run_pipeline(args: &RunArgs) -> Result<()> {
         &inputs,
         &run_files::run_outputs(settings, args.stats_json.as_deref()),
     )?;
-    let mut pipeline = Pipeline::new(settings)?.with_passes(args.passes);
-    let stop = StopRequest::install();
     let source = settings.input.source();
     let stats = if args.detect_only {
-        pipeline.detect_only(&source, stop.flag())?
+        let mut detection = DetectionOnly::new(settings)?.with_passes(args.passes);
+        let stop = StopRequest::install();
+        detection.run(&source, stop.flag())?
     } else {
+        let mut pipeline = Pipeline::new(settings)?.with_passes(args.passes);
+        let stop = StopRequest::install();
         pipeline.run(&source, sinks(&config)?, stop.flag())?
     };
     tracing::info!("done: {stats}");

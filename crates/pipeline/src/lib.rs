@@ -30,6 +30,7 @@
 pub mod analyzer;
 pub mod completeness;
 pub mod config;
+mod detect_only;
 pub mod detect_stage;
 pub mod error;
 pub mod estimation;
@@ -49,6 +50,7 @@ mod tracking;
 mod video_sink;
 
 pub use config::PipelineConfig;
+pub use detect_only::DetectionOnly;
 pub use error::{Context, PipelineError, Result, message_chain};
 pub use run::{Pipeline, output_sinks};
 pub use sink::{AnalysedFrame, Flow, FrameSink, InputInfo};

@@ -1,6 +1,5 @@
 //! A whole run: decode -> detect -> analyse -> render -> sinks over every pass of the input, with
-//! start-up logging, the stop flag and the checks that nothing was lost; and the detection-only
-//! run the benchmarks compare it with.
+//! start-up logging, the stop flag and the checks that nothing was lost.
 //!
 //! The sinks' files are put in place only when the run completed or was stopped on purpose (a
 //! sink's [`Flow::Stop`](crate::Flow::Stop), the stop flag): a failed run leaves the files that
@@ -20,7 +19,7 @@ use crate::records::RecordWriters;
 use crate::setup::{build_analyzer, build_detection};
 use crate::sink::{FrameSink, InputInfo};
 use crate::stages::DecodeThread;
-use crate::stats::{RunStats, Stage};
+use crate::stats::RunStats;
 use crate::video_sink::VideoSink;
 
 /// Frame rate written when the input does not say (images, some cameras).
@@ -161,25 +160,6 @@ impl Pipeline {
         Ok(stats)
     }
 
-    /// Decodes, shrinks and detects only (no estimation, drawing or output): the detection-bound
-    /// limit the full pipeline is compared with. The estimator's padding ratio still applies to
-    /// the boxes, so the work per frame is the same as the full pipeline's up to estimation.
-    pub fn detect_only(&mut self, source: &Source, stop: &AtomicBool) -> Result<RunStats> {
-        tracing::info!("detection only: no estimation or output");
-        let mut stats = RunStats::new();
-        for pass in 0..self.passes {
-            let decoder = DecodeThread::spawn(reopen(source, pass)?, self.config.input.max_frames)?;
-            let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut self.detection))?;
-            let counted = count_detections(&mut frames, stop, &mut stats);
-            self.detection = frames.finish()?;
-            counted?;
-            if stop.load(Ordering::SeqCst) {
-                break;
-            }
-        }
-        Ok(stats)
-    }
-
     fn describe_input(&self, reader: &VideoReader) -> InputInfo {
         let fps = reader
             .fps()
@@ -228,26 +208,7 @@ fn output_timing(reader: &VideoReader, fps: f64, passes: u32) -> OutputTiming {
 }
 
 /// Reopens the input for pass `pass` (0-based) of a multi-pass run.
-fn reopen(source: &Source, pass: u32) -> Result<VideoReader> {
+pub(crate) fn reopen(source: &Source, pass: u32) -> Result<VideoReader> {
     tracing::debug!(pass, "reopening the input for the next pass");
     VideoReader::open(source).with_context(|| format!("cannot reopen the input for pass {pass}"))
-}
-
-/// Adds the decode, resize and detect times and the faces of every frame of `frames` to `stats`,
-/// until the input ends, an error or the stop flag.
-fn count_detections(
-    frames: &mut DetectedFrames,
-    stop: &AtomicBool,
-    stats: &mut RunStats,
-) -> Result<()> {
-    for detected in frames.by_ref() {
-        if stop.load(Ordering::SeqCst) {
-            break;
-        }
-        let detected = detected?;
-        stats.add(Stage::Decode, detected.decoded.decode_time);
-        detected.times.add_to(stats);
-        stats.count_frame(detected.faces.len());
-    }
-    Ok(())
 }

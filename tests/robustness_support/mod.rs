@@ -155,7 +155,7 @@ pub fn quiet_env(command: &mut Command) {
         .env_remove("WAYLAND_DISPLAY")
         .env_remove("RUST_BACKTRACE")
         .env_remove("RUST_LIB_BACKTRACE")
-        .env_remove("AGENDER_MODELS")
+        .env_remove(test_data::MODELS_ENV)
         .env_remove("AGENDER_MIRROR")
         .env_remove("OPENCV_LOG_LEVEL")
         .env("RUST_LOG", "info");

@@ -21,7 +21,7 @@ fn yunet_finds_the_one_face_of_each_portrait() {
         let output = Command::new(env!("CARGO_BIN_EXE_detect-image"))
             .arg(&path)
             .arg("yunet")
-            .env("AGENDER_MODELS", test_data::models_dir())
+            .env(test_data::MODELS_ENV, test_data::models_dir())
             .output()
             .expect("the example runs");
         assert!(

@@ -29,7 +29,7 @@ fn faceapi_on_the_utkface_crops_is_as_good_as_the_app() {
     let output = Command::new(env!("CARGO_BIN_EXE_estimate-crops"))
         .arg(faces.join("utkface"))
         .arg("faceapi")
-        .env("AGENDER_MODELS", test_data::models_dir())
+        .env(test_data::MODELS_ENV, test_data::models_dir())
         .output()
         .expect("the example runs");
     assert!(

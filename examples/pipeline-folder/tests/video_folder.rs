@@ -17,7 +17,7 @@ fn every_video_of_the_folder_gets_its_records() {
     let output = Command::new(env!("CARGO_BIN_EXE_pipeline-folder"))
         .arg(videos.path())
         .arg(outputs.path())
-        .env("AGENDER_MODELS", test_data::models_dir())
+        .env(test_data::MODELS_ENV, test_data::models_dir())
         .env("RUST_LOG", "warn")
         .output()
         .expect("the example runs");

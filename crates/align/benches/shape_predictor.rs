@@ -4,7 +4,6 @@
 //! or `${AGENDER_SHARED:-../shared}/mirror`).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use align::ShapePredictor;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -15,19 +14,9 @@ const MODEL_FILE: &str = "shape_predictor_5_face_landmarks.dat";
 /// Frame size of the benchmark image (a VGA frame).
 const WIDTH: usize = 640;
 const HEIGHT: usize = 480;
-
-/// The model in the models directory (after `cargo xtask fetch-models`), else the shared mirror.
-fn model_path() -> PathBuf {
-    let fetched = test_data::models_dir().join(MODEL_FILE);
-    if fetched.is_file() {
-        fetched
-    } else {
-        test_data::mirror_dir().join(MODEL_FILE)
-    }
-}
-
 fn bench(c: &mut Criterion) {
-    let predictor = ShapePredictor::load(&model_path()).expect("model loads");
+    let predictor =
+        ShapePredictor::load(&test_data::model_or_mirror(MODEL_FILE)).expect("model loads");
     // A texture so that the trees take varied branches (a flat image takes the same every time).
     let pixels: Vec<u8> = (0..WIDTH * HEIGHT * 3)
         .map(|i| ((i * 37 + (i / (WIDTH * 3)) * 11) % 251) as u8)

@@ -4,7 +4,7 @@
 //! must be where dlib put it. The photos are decoded by OpenCV here and by Pillow there; their
 //! checksums prove both saw the same pixels.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use align::{AlignError, ShapePredictor};
 use face::{BgrImage, FaceBox};
@@ -13,6 +13,7 @@ use opencv::imgcodecs;
 use opencv::prelude::*;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use test_data::shared_dir;
 
 /// The acceptance: every point within 0.1 px of dlib's.
 const MAX_POINT_ERROR_PX: f64 = 0.1;
@@ -37,18 +38,6 @@ struct Case {
     #[serde(rename = "box")]
     rect: [i32; 4],
     points: Vec<[f64; 2]>,
-}
-
-use test_data::shared_dir;
-
-/// The model in the models directory (after `cargo xtask fetch-models`), else the shared mirror.
-fn model_path() -> PathBuf {
-    let fetched = test_data::models_dir().join(MODEL_FILE);
-    if fetched.is_file() {
-        fetched
-    } else {
-        test_data::mirror_dir().join(MODEL_FILE)
-    }
 }
 
 fn reference() -> Reference {
@@ -82,7 +71,7 @@ fn rgb_sha256(bgr: &[u8]) -> String {
 
 #[test]
 fn landmarks_equal_dlibs_on_every_photo_and_box() {
-    let predictor = ShapePredictor::load(&model_path()).unwrap();
+    let predictor = ShapePredictor::load(&test_data::model_or_mirror(MODEL_FILE)).unwrap();
     let reference = reference();
     assert!(reference.photos.len() >= 40, "too few reference photos");
     let (mut worst, mut sum, mut count, mut unrounded_sum) = (0.0f64, 0.0f64, 0usize, 0.0f64);
@@ -142,7 +131,7 @@ fn landmarks_equal_dlibs_on_every_photo_and_box() {
 
 #[test]
 fn a_truncated_or_corrupted_model_file_is_refused_with_a_message() {
-    let bytes = std::fs::read(model_path()).unwrap();
+    let bytes = std::fs::read(test_data::model_or_mirror(MODEL_FILE)).unwrap();
     let dir = std::env::temp_dir().join(format!("align-sp-parity-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("broken.dat");

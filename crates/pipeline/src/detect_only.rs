@@ -17,7 +17,8 @@ use crate::stats::{RunStats, Stage};
 /// The detectors of one configuration, ready to run inputs without estimation, drawing or
 /// output: the detection-bound limit of the pipeline.
 pub struct DetectionOnly {
-    config: PipelineConfig,
+    /// `input.max_frames`: frames read per pass.
+    max_frames: Option<u64>,
     detection: DetectionPlan,
     passes: u32,
 }
@@ -30,7 +31,7 @@ impl DetectionOnly {
         let padding_ratio = config.estimator.effective_padding_ratio();
         let detection = build_detection(config, &config.resolved_models_dir(), padding_ratio)?;
         Ok(Self {
-            config: config.clone(),
+            max_frames: config.input.max_frames,
             detection,
             passes: 1,
         })
@@ -48,7 +49,7 @@ impl DetectionOnly {
         tracing::info!("detection only: no estimation or output");
         let mut stats = RunStats::new();
         for pass in 0..self.passes {
-            let decoder = DecodeThread::spawn(reopen(source, pass)?, self.config.input.max_frames)?;
+            let decoder = DecodeThread::spawn(reopen(source, pass)?, self.max_frames)?;
             let mut frames = DetectedFrames::start(decoder, std::mem::take(&mut self.detection))?;
             let counted = count_detections(&mut frames, stop, &mut stats);
             self.detection = frames.finish()?;

@@ -74,3 +74,14 @@ pub fn model(file: &str) -> PathBuf {
     );
     path
 }
+
+/// `file` from [`models_dir`] when it was fetched there, else straight from the shared mirror: for
+/// models used as upstream ships them (no conversion), so a test needs no fetch first.
+pub fn model_or_mirror(file: &str) -> PathBuf {
+    let fetched = models_dir().join(file);
+    if fetched.is_file() {
+        fetched
+    } else {
+        mirror_dir().join(file)
+    }
+}
